@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` (install, create the demo database, serve) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run install test translations extract migration
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d mall/translations
+
+run: install
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app mall demo
+	@echo "Serving the mall at http://$(HOST):$(PORT)"
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-read every gettext string from code and templates into the catalogues (then translate the new ones).
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o mall/translations/messages.pot .
+	$(BIN)/pybabel update -i mall/translations/messages.pot -d mall/translations --no-fuzzy-matching
+
+# A schema change: `make migration m="add live rooms"`, then review the file it wrote.
+migration: $(VENV)/.installed
+	MALL_INSTANCE_PATH=$$(mktemp -d) sh -c '$(BIN)/flask --app app db upgrade && $(BIN)/flask --app app db migrate -m "$(m)"'

@@ -1,0 +1,98 @@
+"""The distribution mall: create_app wires configuration, extensions, blueprints and commands."""
+import os
+
+from flask import Flask
+
+from mall.config import Config
+from mall.database import configure_sqlite
+from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
+
+# Security headers: everything we serve comes from our own origin; htmx runs without eval.
+CSP = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: dict | type | None = None) -> Flask:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("MALL_INSTANCE_PATH", os.path.join(root, "instance")),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+
+    import mall.models  # noqa: F401  (registers every table)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from mall import cli, errors, templating
+
+    errors.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def database_url(app: Flask) -> str:
+    """DATABASE_URL (PostgreSQL in production) or the embedded SQLite file in the instance folder."""
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        return "sqlite:///" + os.path.join(app.instance_path, "mall.db")
+    # Hosting platforms hand out postgres:// URLs; we speak psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    from mall.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CSP,
+        # Open Graph crawlers of chat apps must be able to read pages; no need for strict referrer.
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+    from mall.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mall.accounts.routes import bp as accounts_bp
+    from mall.admin.routes import bp as admin_bp
+    from mall.catalog.routes import bp as catalog_bp
+    from mall.i18n import bp as i18n_bp
+    from mall.orders.routes import bp as orders_bp
+    from mall.payments.mock.routes import bp as mockpay_bp
+    from mall.payments.routes import bp as payments_bp
+
+    for bp in (catalog_bp, orders_bp, payments_bp, mockpay_bp, accounts_bp, admin_bp, i18n_bp):
+        app.register_blueprint(bp)

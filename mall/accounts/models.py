@@ -1,0 +1,69 @@
+"""People: consumers, partners, shop guides, store managers, brand and platform admins."""
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from mall.clock import utcnow
+from mall.extensions import db
+
+
+class Role(StrEnum):
+    CONSUMER = "consumer"
+    PARTNER = "partner"
+    GUIDE = "guide"
+    STORE_MANAGER = "store_manager"
+    BRAND_ADMIN = "brand_admin"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+# Roles that work for one brand (and, for guides and managers, one store of it).
+BRAND_STAFF = {Role.GUIDE, Role.STORE_MANAGER, Role.BRAND_ADMIN}
+STORE_STAFF = {Role.GUIDE, Role.STORE_MANAGER}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
+        CheckConstraint(
+            "role IN ('consumer','partner','guide','store_manager','brand_admin','platform_admin')",
+            name="role_known",
+        ),
+        CheckConstraint("role NOT IN ('guide','store_manager') OR store_id IS NOT NULL", name="staff_has_store"),
+        CheckConstraint("role <> 'brand_admin' OR brand_id IS NOT NULL", name="admin_has_brand"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20), default=Role.CONSUMER)
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), index=True)
+    # The partner who invited this one (upline); the referral issue adds codes and cycle checks.
+    inviter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    brand = relationship("Brand", foreign_keys=[brand_id])
+    store = relationship("Store", foreign_keys=[store_id])
+    inviter = relationship("User", remote_side=[id])
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sessions of disabled users
+        return self.active
+
+    @property
+    def login(self) -> str:
+        return self.phone or self.email or ""

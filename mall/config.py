@@ -1,0 +1,43 @@
+"""Configuration from the environment; defaults make a laptop run with no setup."""
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    # Signed cookies keep the app stateless across hosts; production must set its own key.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # None means "embedded SQLite in the instance folder", resolved in create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("MALL_TIMEZONE", "Asia/Shanghai")
+    LANGUAGES = ("zh_CN", "en")
+    WTF_CSRF_TIME_LIMIT = None  # a product page may stay open in a chat tab for hours
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Orders left unpaid this long are cancelled by `flask mall cancel-unpaid` and their stock released.
+    ORDER_PAYMENT_TIMEOUT_MINUTES = _int("ORDER_PAYMENT_TIMEOUT_MINUTES", 30)
+    MAX_LINE_QUANTITY = 99
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "mock")
+    # Shared secret between the mall and the payment provider for signing callbacks.
+    PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "dev-webhook-secret")
+    # How the mock provider delivers its callback: "http" (a background thread POSTs to the
+    # notify URL, like a real provider) or "wsgi" (in-process, synchronous; tests).
+    MOCK_PAY_DELIVERY = os.environ.get("MOCK_PAY_DELIVERY", "http")
+    # When set, callbacks go to this base URL instead of the host the buyer used
+    # (useful behind a load balancer whose public name does not resolve inside the network).
+    PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL")
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    PAYMENT_WEBHOOK_SECRET = "test-webhook-secret"
+    MOCK_PAY_DELIVERY = "wsgi"

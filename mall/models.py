@@ -1,0 +1,6 @@
+"""Every model, imported once so Flask-Migrate and the tests see the whole schema."""
+from mall.accounts.models import User  # noqa: F401
+from mall.catalog.models import Brand, Product, ProductImage, Sku, Store  # noqa: F401
+from mall.orders.models import Order, OrderLine, Refund, RefundItem  # noqa: F401
+from mall.payments.mock.models import MockCharge, MockEvent  # noqa: F401
+from mall.payments.models import Payment, PaymentCallback  # noqa: F401

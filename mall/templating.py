@@ -1,0 +1,31 @@
+"""Jinja filters and globals: money, masking and labels are formatted only here, at the edge."""
+from flask import Flask, request
+from flask_babel import format_datetime, format_timedelta, get_locale, lazy_gettext as _l
+
+from mall.clock import utcnow
+from mall.money import format_fen
+from mall.privacy import mask_name, mask_phone
+
+STATUS_LABELS = {
+    "pending_payment": _l("Awaiting payment"),
+    "paid": _l("Paid"),
+    "shipped": _l("Shipped"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "refunded": _l("Refunded"),
+    "requested": _l("Refund requested"),
+    "rejected": _l("Refund rejected"),
+}
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["money"] = lambda fen: format_fen(fen, str(get_locale() or "zh_CN"))
+    app.jinja_env.filters["mask_name"] = mask_name
+    app.jinja_env.filters["mask_phone"] = mask_phone
+    app.jinja_env.filters["ago"] = lambda when: format_timedelta(when - utcnow(), add_direction=True)
+    app.jinja_env.filters["datetime"] = lambda when: format_datetime(when, "short") if when else ""
+    app.jinja_env.filters["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+
+    @app.context_processor
+    def globals_():
+        return {"current_locale": str(get_locale() or "zh_CN"), "request_path": request.full_path.rstrip("?")}

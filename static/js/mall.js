@@ -1,0 +1,22 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  // Limited-time countdowns: <span data-countdown="ISO-UTC">, server renders the initial value.
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = Math.max(0, Math.floor((Date.parse(el.dataset.countdown) - Date.now()) / 1000));
+      var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600),
+          m = Math.floor(left % 3600 / 60), s = left % 60;
+      var pad = function (n) { return String(n).padStart(2, "0"); };
+      el.textContent = (d ? d + (el.dataset.dayUnit || "d ") : "") + pad(h) + ":" + pad(m) + ":" + pad(s);
+    });
+  }
+  // A form marked data-once can be submitted only once per page view (double taps on a phone).
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute("data-once")) return;
+    if (form.dataset.sent) { ev.preventDefault(); return; }
+    form.dataset.sent = "1";
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-busy", "true"); });
+  });
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
+})();
