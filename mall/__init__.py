@@ -2,6 +2,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mall.config import Config
 from mall.database import configure_sqlite
@@ -43,6 +44,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
     cli.register(app)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:  # behind a load balancer: trust its X-Forwarded-* so external URLs and client IPs are right
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

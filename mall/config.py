@@ -34,6 +34,7 @@ class Config:
     # (useful behind a load balancer whose public name does not resolve inside the network).
     PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL")
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
+    TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
 
 
 class TestConfig(Config):

@@ -2,5 +2,9 @@
 from mall.accounts.models import User  # noqa: F401
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store  # noqa: F401
 from mall.orders.models import Order, OrderLine, Refund, RefundItem  # noqa: F401
-from mall.payments.mock.models import MockCharge, MockEvent  # noqa: F401
+from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa: F401
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
+from mall.audit.models import AuditLog  # noqa: F401
+from mall.commission.models import (Account, CommissionSettings, CommissionShare, LedgerEntry,  # noqa: F401
+                                    LedgerTransaction, OrderAttribution, ProductRatio, Withdrawal)
+from mall.referral.models import Binding, Partner, Touch  # noqa: F401

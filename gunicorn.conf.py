@@ -1,0 +1,15 @@
+"""Production server settings: `gunicorn app:app` reads this file from the working directory."""
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+# Sync workers: requests are short and the database does the waiting; 2 per core plus one.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+timeout = 30
+graceful_timeout = 20
+max_requests = 2000  # recycle workers now and then so a slow leak never becomes an outage
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,184 @@
+"""Commission settings, each order's frozen attribution and shares, and the double-entry ledger.
+
+Ratios are stored as integer basis points (1 bp = 0.01%) so they are exact on SQLite and
+PostgreSQL alike; code turns them into Decimal with mall.commission.settings.ratio().
+"""
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer,
+                        String, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mall.clock import utcnow
+from mall.extensions import db
+
+
+class CommissionSettings(db.Model):
+    """One brand's commission, binding and withdrawal rules."""
+
+    __tablename__ = "commission_settings"
+    __table_args__ = (
+        CheckConstraint("levels BETWEEN 1 AND 3", name="levels_range"),
+        CheckConstraint("level1_bp BETWEEN 0 AND 10000 AND level2_bp BETWEEN 0 AND 10000 AND "
+                        "level3_bp BETWEEN 0 AND 10000 AND guide_bp BETWEEN 0 AND 10000 AND "
+                        "store_bp BETWEEN 0 AND 10000 AND max_total_bp BETWEEN 0 AND 10000", name="ratios_range"),
+    )
+
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), primary_key=True)
+    levels: Mapped[int] = mapped_column(Integer, default=2)
+    level1_bp: Mapped[int] = mapped_column(Integer, default=1000)
+    level2_bp: Mapped[int] = mapped_column(Integer, default=500)
+    level3_bp: Mapped[int] = mapped_column(Integer, default=0)
+    guide_bp: Mapped[int] = mapped_column(Integer, default=300)
+    store_bp: Mapped[int] = mapped_column(Integer, default=200)
+    max_total_bp: Mapped[int] = mapped_column(Integer, default=3000)
+    self_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
+    partner_rule: Mapped[str] = mapped_column(String(12), default="everyone")  # everyone|approval|spend
+    partner_min_spend_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    binding_mode: Mapped[str] = mapped_column(String(16), default="first_touch")
+    protection_days: Mapped[int] = mapped_column(Integer, default=30)
+    window_days: Mapped[int] = mapped_column(Integer, default=7)
+    freeze_days: Mapped[int] = mapped_column(Integer, default=7)
+    auto_complete_days: Mapped[int] = mapped_column(Integer, default=10)
+    withdraw_min_fen: Mapped[int] = mapped_column(BigInteger, default=1000)
+    withdraw_fee_bp: Mapped[int] = mapped_column(Integer, default=0)
+    withdraw_daily_limit_fen: Mapped[int] = mapped_column(BigInteger, default=500000)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProductRatio(db.Model):
+    """Per-product overrides of the brand's split ratios; a NULL keeps the brand's value."""
+
+    __tablename__ = "product_ratios"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    level1_bp: Mapped[int | None] = mapped_column(Integer)
+    level2_bp: Mapped[int | None] = mapped_column(Integer)
+    level3_bp: Mapped[int | None] = mapped_column(Integer)
+    guide_bp: Mapped[int | None] = mapped_column(Integer)
+    store_bp: Mapped[int | None] = mapped_column(Integer)
+
+
+class OrderAttribution(db.Model):
+    """The snapshot fixed when an order is created; later rule or binding changes never touch it."""
+
+    __tablename__ = "order_attributions"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    sharer_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    guide_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), index=True)
+    touch_id: Mapped[int | None] = mapped_column(ForeignKey("touches.id"))
+    binding_id: Mapped[int | None] = mapped_column(ForeignKey("bindings.id"))
+    channel: Mapped[str] = mapped_column(String(12), default="direct")
+    reason: Mapped[str] = mapped_column(String(20), default="no_sharer")
+    excluded: Mapped[str] = mapped_column(String(120), default="")  # comma-separated reasons
+    levels: Mapped[int] = mapped_column(Integer, default=2)
+    binding_mode: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reattributed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CommissionShare(db.Model):
+    """One beneficiary's share of one order line, planned at checkout with the ratio in force."""
+
+    __tablename__ = "commission_shares"
+    __table_args__ = (
+        UniqueConstraint("line_id", "role", name="uq_commission_shares_line_role"),
+        CheckConstraint("amount_fen >= 0 AND reversed_fen >= 0 AND reversed_fen <= amount_fen", name="amounts"),
+        CheckConstraint("(partner_id IS NULL) <> (store_id IS NULL)", name="one_beneficiary"),
+        Index("ix_commission_shares_partner", "partner_id", "order_id"),
+        Index("ix_commission_shares_store", "store_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
+    role: Mapped[str] = mapped_column(String(8))  # level1 | level2 | level3 | guide | store
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    ratio_bp: Mapped[int] = mapped_column(Integer)
+    base_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reversed_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # planned (order unpaid) -> pending (accrued) -> available (settled); void if cancelled unpaid
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+
+    partner = relationship("Partner")
+    store = relationship("Store")
+
+
+class Account(db.Model):
+    """A ledger account; the balance is a cache of its entries, updated in the same transaction."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("brand_id", "owner_kind", "owner_id", "kind", name="uq_accounts_owner_kind"),
+        CheckConstraint("kind NOT IN ('pending','available','withdrawing','withdrawn') OR balance_fen >= 0",
+                        name="asset_not_negative"),
+        CheckConstraint("kind <> 'debt' OR balance_fen <= 0", name="debt_not_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+    owner_kind: Mapped[str] = mapped_column(String(8))  # partner | store | brand
+    owner_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LedgerTransaction(db.Model):
+    """A balanced movement; `key` makes each cause post once however often it is replayed."""
+
+    __tablename__ = "ledger_transactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))  # accrual|settlement|reversal|withdrawal|...
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    withdrawal_id: Mapped[int | None] = mapped_column(ForeignKey("withdrawals.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    entries = relationship("LedgerEntry", back_populates="transaction")
+
+
+class LedgerEntry(db.Model):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (CheckConstraint("amount_fen <> 0", name="amount_not_zero"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    share_id: Mapped[int | None] = mapped_column(ForeignKey("commission_shares.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+    transaction = relationship("LedgerTransaction", back_populates="entries")
+    account = relationship("Account")
+
+
+class Withdrawal(db.Model):
+    __tablename__ = "withdrawals"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0 AND fee_fen >= 0 AND fee_fen < amount_fen", name="amounts"),
+        CheckConstraint("status IN ('requested','approved','paid','rejected','failed')", name="status_known"),
+        Index("ix_withdrawals_partner_created", "partner_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="requested")
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)
+    reject_reason: Mapped[str] = mapped_column(String(200), default="")
+    failure_reason: Mapped[str] = mapped_column(String(200), default="")
+    payout_ref: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    partner = relationship("Partner")

@@ -1,0 +1,82 @@
+"""Partners (sharers and guides), the touches their links record, and customers' bindings to them."""
+from datetime import datetime
+
+from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mall.clock import utcnow
+from mall.extensions import db
+
+
+class Partner(db.Model):
+    """A user's membership as a sharer of one brand; guides are partners who work in a store."""
+
+    __tablename__ = "partners"
+    __table_args__ = (
+        UniqueConstraint("brand_id", "user_id", name="uq_partners_brand_user"),
+        CheckConstraint("status IN ('pending','active','disabled')", name="status_known"),
+        CheckConstraint("inviter_id IS NULL OR inviter_id <> id", name="not_own_inviter"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Upper-case, from mall.codes.ALPHABET; matched case-insensitively by upper-casing the input.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    inviter_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user = relationship("User")
+    brand = relationship("Brand")
+    inviter = relationship("Partner", remote_side=[id])
+
+
+class Touch(db.Model):
+    """One opening of a shared link or store code: who shared what, when, and who opened it."""
+
+    __tablename__ = "touches"
+    __table_args__ = (
+        Index("ix_touches_visitor", "brand_id", "visitor_key", "created_at"),
+        Index("ix_touches_user", "brand_id", "user_id", "created_at"),
+        Index("ix_touches_partner", "partner_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    channel: Mapped[str] = mapped_column(String(12))  # link | storefront | store_code | live
+    target: Mapped[str] = mapped_column(String(40), default="")  # e.g. "product:ABC1234", "home"
+    visitor_key: Mapped[str] = mapped_column(String(40))  # the signed visitor cookie's id
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    partner = relationship("Partner")
+
+
+class Binding(db.Model):
+    """A customer bound to a sharer or guide of a brand. History is kept: a new binding ends the old one."""
+
+    __tablename__ = "bindings"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sharer','guide')", name="kind_known"),
+        CheckConstraint("user_id IS NOT NULL OR visitor_key IS NOT NULL", name="has_customer"),
+        Index("ix_bindings_user", "brand_id", "kind", "user_id", "ended_at"),
+        Index("ix_bindings_visitor", "brand_id", "kind", "visitor_key", "ended_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    visitor_key: Mapped[str | None] = mapped_column(String(40))
+    touch_id: Mapped[int | None] = mapped_column(ForeignKey("touches.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    partner = relationship("Partner")
