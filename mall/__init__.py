@@ -70,6 +70,10 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "info"
     csrf.init_app(app)
     from mall.i18n import select_locale
 
@@ -95,8 +99,11 @@ def _register_blueprints(app: Flask) -> None:
     from mall.catalog.routes import bp as catalog_bp
     from mall.i18n import bp as i18n_bp
     from mall.orders.routes import bp as orders_bp
+    from mall.partner.routes import bp as partner_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
+    from mall.referral.routes import bp as referral_bp
 
-    for bp in (catalog_bp, orders_bp, payments_bp, mockpay_bp, accounts_bp, admin_bp, i18n_bp):
+    for bp in (catalog_bp, orders_bp, payments_bp, mockpay_bp, accounts_bp, admin_bp, i18n_bp,
+               partner_bp, referral_bp):
         app.register_blueprint(bp)

@@ -17,3 +17,59 @@ def demo_command() -> None:
 
     summary = load_demo()
     click.echo(summary)
+
+
+@mall_cli.command("deliver-callbacks")
+def deliver_callbacks_command() -> None:
+    """Retry the mock provider's undelivered payment callbacks (each claimed before it is sent)."""
+    from flask import current_app
+
+    from mall.payments.mock.delivery import deliver_pending
+
+    delivered, failed = deliver_pending(current_app._get_current_object())
+    click.echo(f"delivered {delivered}, failed {failed}")
+
+
+@mall_cli.command("cancel-unpaid")
+def cancel_unpaid_command() -> None:
+    """Cancel orders unpaid for ORDER_PAYMENT_TIMEOUT_MINUTES and release their stock (each order once)."""
+    from flask import current_app
+
+    from mall.clock import utcnow
+    from mall.extensions import db
+    from mall.orders.states import cancel_unpaid
+
+    cancelled = cancel_unpaid(db.session, older_than_minutes=current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
+                              now=utcnow())
+    click.echo(f"cancelled {cancelled} unpaid orders")
+
+
+@mall_cli.command("settle")
+def settle_command() -> None:
+    """Complete shipped orders after the brand's N days, then settle commission past the freeze period."""
+    from mall.clock import utcnow
+    from mall.commission.settlement import auto_complete, settle_due
+    from mall.extensions import db
+
+    now = utcnow()
+    completed = auto_complete(db.session, now=now)
+    settled = settle_due(db.session, now=now)
+    click.echo(f"completed {completed} orders, settled {settled} commission shares")
+
+
+@mall_cli.command("audit")
+def audit_command() -> None:
+    """Check the books (balances, ratios, traceability); exits 1 on any violation."""
+    from mall.commission.audit_books import audit_books
+    from mall.extensions import db
+
+    report = audit_books(db.session)
+    db.session.rollback()
+    for check in report.checks:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked, "
+                   f"{check.count} violations")
+        for violation in check.violations:
+            click.echo(f"       {violation}")
+    click.echo("books are consistent" if report.ok else "books have violations")
+    if not report.ok:
+        raise click.exceptions.Exit(1)

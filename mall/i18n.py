@@ -1,7 +1,7 @@
 """Language choice: an explicit choice (cookie) wins, then the browser; Chinese is the default."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, has_request_context, redirect, request
 
 bp = Blueprint("i18n", __name__)
 COOKIE = "lang"
@@ -9,6 +9,8 @@ COOKIE = "lang"
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI jobs and background threads speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(COOKIE)
     if chosen in supported:
         return chosen

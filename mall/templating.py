@@ -19,7 +19,7 @@ STATUS_LABELS = {
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters["money"] = lambda fen: format_fen(fen, str(get_locale() or "zh_CN"))
+    app.jinja_env.filters["money"] = lambda fen: format_fen(fen, locale_code())
     app.jinja_env.filters["mask_name"] = mask_name
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["ago"] = lambda when: format_timedelta(when - utcnow(), add_direction=True)
@@ -28,4 +28,10 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        return {"current_locale": str(get_locale() or "zh_CN"), "request_path": request.full_path.rstrip("?")}
+        return {"current_locale": locale_code(), "request_path": request.full_path.rstrip("?")}
+
+
+def locale_code() -> str:
+    """'zh_CN' or 'en': Babel spells Chinese 'zh_Hans_CN', our config and cookies say 'zh_CN'."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"

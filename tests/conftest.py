@@ -3,11 +3,14 @@
 The schema is built by running the real migrations, so a test run also proves them.
 Each test starts with empty tables.
 """
+import contextvars
 import os
 import re
 import tempfile
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -59,8 +62,23 @@ def _truncate_all() -> None:
                 conn.execute(text(f'DELETE FROM "{t}"'))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context (fresh `g`, its own DB session), as in production.
+
+    The test's session commits first, so it never holds a transaction (or SQLite's write lock)
+    while the app works, and reloads what it reads afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():  # threads that open their own clients have no test session to end
+            _db.session.commit()
+        kwargs.setdefault("buffered", True)  # streamed bodies finish inside the request's context
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture()
 def client(app, db):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

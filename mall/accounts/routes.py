@@ -1,14 +1,52 @@
-"""Placeholder blueprint; replaced by the real pages."""
-from flask import Blueprint
+"""Register, log in and log out. Guests can buy without any of this; accounts keep 'my orders'."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from mall.accounts.forms import LoginForm, RegisterForm
+from mall.accounts.services import AccountError, authenticate, register_user
+from mall.clock import utcnow
+from mall.extensions import db
+from mall.i18n import safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
-@bp.get("/login")
+@bp.route("/login", methods=["GET", "POST"])
 def login():
-    return "accounts"
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url)
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.login.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(next_url)
+        error = _("Wrong mobile number, email or password.")
+    return render_template("accounts/login.html", form=form, error=error, next=next_url)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    next_url = safe_next(request.args.get("next"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_user(db.session, login=form.login.data, password=form.password.data,
+                                 name=form.name.data, now=utcnow())
+        except AccountError as err:
+            form[err.field].errors.append(err.message)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(next_url)
+    return render_template("accounts/register.html", form=form, next=next_url)
 
 
 @bp.post("/logout")
 def logout():
-    return "logout"
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("catalog.home"))

@@ -6,6 +6,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, DateTime, ForeignK
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.clock import utcnow
+from mall.codes import short_code
 from mall.extensions import db
 
 
@@ -30,6 +31,8 @@ class Store(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The store code (门店码) printed as a QR at the counter: /s/<code>; upper-case, matched in any case.
+    code: Mapped[str] = mapped_column(String(12), unique=True, default=lambda: short_code(6))
 
     brand = relationship("Brand", back_populates="stores")
 

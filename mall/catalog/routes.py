@@ -1,9 +1,48 @@
-"""Placeholder blueprint; replaced by the real pages."""
-from flask import Blueprint
+"""Catalog pages: the home page, a brand's page and the short product page at /p/<code>."""
+from flask import Blueprint, abort, render_template, request
+
+from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
+from mall.catalog.pages import product_page_context, published_product_by_code
+from mall.clock import utcnow
+from mall.extensions import db
 
 bp = Blueprint("catalog", __name__)
+PER_PAGE = 20
+# Far beyond any real catalogue, and small enough that OFFSET never overflows a database integer.
+MAX_PAGE = 10_000
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
 
 
 @bp.get("/")
 def home():
-    return "catalog"
+    page = db.paginate(published_products(), page=_page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=utcnow()),
+                           brands=all_brands(db.session))
+
+
+@bp.get("/b/<slug>")
+def brand(slug: str):
+    brand = brand_by_slug(db.session, slug) or abort(404)
+    page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("catalog/brand.html", brand=brand, stores=brand_stores(db.session, brand.id),
+                           page=page, tiles=tiles(page.items, now=utcnow()))
+
+
+@bp.get("/p/<code>")
+def product(code: str):
+    product = published_product_by_code(db.session, code) or abort(404)
+    context = product_page_context(db.session, product, now=utcnow())
+    return render_template("catalog/product.html", **context, form=_checkout_form(product, context["stores"]))
+
+
+def _checkout_form(product, stores):
+    # Imported here: the orders package builds the buy sheet and may be reworked independently.
+    try:
+        from mall.orders.forms import checkout_form_for
+    except ImportError:
+        return None
+    return checkout_form_for(product, stores)

@@ -84,9 +84,11 @@ class CommissionShare(db.Model):
 
     __tablename__ = "commission_shares"
     __table_args__ = (
-        UniqueConstraint("line_id", "role", name="uq_commission_shares_line_role"),
+        # One share per line, role and attribution generation: a re-attribution adds generation n+1.
+        UniqueConstraint("line_id", "role", "generation", name="uq_commission_shares_line_role_generation"),
         CheckConstraint("amount_fen >= 0 AND reversed_fen >= 0 AND reversed_fen <= amount_fen", name="amounts"),
         CheckConstraint("(partner_id IS NULL) <> (store_id IS NULL)", name="one_beneficiary"),
+        CheckConstraint("status IN ('planned','pending','available','void','replaced')", name="status_known"),
         Index("ix_commission_shares_partner", "partner_id", "order_id"),
         Index("ix_commission_shares_store", "store_id", "order_id"),
     )
@@ -102,8 +104,10 @@ class CommissionShare(db.Model):
     base_fen: Mapped[int] = mapped_column(BigInteger)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     reversed_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    # planned (order unpaid) -> pending (accrued) -> available (settled); void if cancelled unpaid
+    # planned (order unpaid) -> pending (accrued) -> available (settled); void if cancelled unpaid or
+    # re-planned before payment; replaced when a re-attribution reversed it after payment.
     status: Mapped[str] = mapped_column(String(10), default="planned")
+    generation: Mapped[int] = mapped_column(Integer, default=1)
 
     partner = relationship("Partner")
     store = relationship("Store")

@@ -1,9 +1,118 @@
-"""Placeholder blueprint; replaced by the real pages."""
-from flask import Blueprint
+"""Order pages: buy now from the product page, the order page behind its token, and "my orders"."""
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mall.catalog.listing import brand_stores
+from mall.catalog.pages import product_page_context, published_product_by_code
+from mall.clock import utcnow
+from mall.extensions import db
+from mall.orders import states
+from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
+from mall.orders.forms import checkout_form_for, refund_form_for
+from mall.orders.models import OrderStatus
+from mall.orders.pages import order_page_context
+from mall.orders.queries import order_by_token, orders_of_user
+from mall.orders.refunds import RefundError, request_refund
+from mall.payments.service import PaymentError, begin_payment
 
 bp = Blueprint("orders", __name__)
+PER_PAGE = 10
+MAX_PAGE = 10_000
+
+
+@bp.post("/p/<code>/buy")
+def buy(code: str):
+    product = published_product_by_code(db.session, code) or abort(404)
+    form = checkout_form_for(product, brand_stores(db.session, product.brand_id), formdata=request.form)
+    if form.validate():
+        try:
+            order = place_order(db.session, _checkout_request(form), now=utcnow(),
+                                max_quantity=current_app.config["MAX_LINE_QUANTITY"])
+        except CheckoutError as err:
+            field = getattr(form, err.field, None) if err.field else None
+            (field.errors if field is not None else form.form_errors).append(err.message)
+        else:
+            return _to_payment(order)
+    context = product_page_context(db.session, product, now=utcnow())
+    return render_template("catalog/product.html", **context, form=form), 422
+
+
+def _checkout_request(form) -> CheckoutRequest:
+    return CheckoutRequest(
+        sku_id=form.sku_id.data, quantity=form.quantity.data, contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data, delivery=form.delivery.data,
+        idempotency_key=form.idempotency_key.data, address=form.address.data or "",
+        pickup_store_id=form.pickup_store_id.data, note=form.note.data or "",
+        user_id=current_user.id if current_user.is_authenticated else None)
+
+
+def _to_payment(order):
+    """Send the buyer to the provider; an order that is past paying (a replayed submit) opens its page."""
+    notify_url = url_for("payments.notify", provider=current_app.config["PAYMENT_PROVIDER"],
+                         _external=not current_app.config["PAYMENT_NOTIFY_BASE_URL"])
+    if current_app.config["PAYMENT_NOTIFY_BASE_URL"]:
+        notify_url = current_app.config["PAYMENT_NOTIFY_BASE_URL"].rstrip("/") + notify_url
+    try:
+        target = begin_payment(db.session, order, provider_name=current_app.config["PAYMENT_PROVIDER"],
+                               return_url=url_for("orders.show", token=order.token, paying=1, _external=True),
+                               notify_url=notify_url)
+    except PaymentError as err:
+        flash(err.message, "error")
+        target = url_for("orders.show", token=order.token)
+    return redirect(target, code=303)
+
+
+@bp.get("/o/<token>")
+def show(token: str):
+    order = order_by_token(db.session, token) or abort(404)
+    context = order_page_context(db.session, order, back_from_payment=request.args.get("paying") == "1",
+                                 now=utcnow())
+    if request.headers.get("HX-Request"):
+        response = make_response(render_template("orders/_status.html", **context))
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            response.headers["HX-Refresh"] = "true"  # paid: the whole page changes (buttons, refund form)
+        return response
+    return render_template("orders/show.html", **context, refund_form=refund_form_for(order))
+
+
+@bp.post("/o/<token>/pay")
+def pay(token: str):
+    order = order_by_token(db.session, token) or abort(404)
+    return _to_payment(order)
+
+
+@bp.post("/o/<token>/cancel")
+def cancel(token: str):
+    order = order_by_token(db.session, token) or abort(404)
+    if states.cancel(db.session, order.id, now=utcnow()):
+        flash(_("Your order was cancelled."), "success")
+    else:
+        flash(_("This order can no longer be cancelled."), "error")
+    return redirect(url_for("orders.show", token=token), code=303)
+
+
+@bp.post("/o/<token>/refunds")
+def refund(token: str):
+    order = order_by_token(db.session, token) or abort(404)
+    form = refund_form_for(order, formdata=request.form)
+    if form.validate():
+        try:
+            request_refund(db.session, order.id, items=form.items(), reason=form.reason.data, now=utcnow())
+        except RefundError as err:
+            db.session.rollback()
+            form.form_errors.append(err.message)
+        else:
+            flash(_("Your refund request was sent. The shop will reply soon."), "success")
+            return redirect(url_for("orders.show", token=token), code=303)
+    order = order_by_token(db.session, token)
+    context = order_page_context(db.session, order, back_from_payment=False, now=utcnow())
+    return render_template("orders/show.html", **context, refund_form=form), 422
 
 
 @bp.get("/orders")
+@login_required
 def mine():
-    return "orders"
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    orders = db.paginate(orders_of_user(current_user.id), page=page, per_page=PER_PAGE, error_out=False)
+    return render_template("orders/mine.html", orders=orders)

@@ -1,3 +1,30 @@
-from flask import Blueprint
+"""The endpoint a payment provider calls: POST /payments/<provider>/notify.
+
+CSRF-exempt because the provider's signature replaces the CSRF token: an unsigned or tampered body
+is refused with a 400 before anything is read from it.
+"""
+from flask import Blueprint, Response, abort, request
+
+from mall.clock import utcnow
+from mall.extensions import csrf, db
+from mall.payments.provider import InvalidCallback, UnknownProvider
+from mall.payments.service import handle_callback
 
 bp = Blueprint("payments", __name__)
+MAX_CALLBACK_BYTES = 64 * 1024
+
+
+@bp.post("/payments/<provider>/notify")
+@csrf.exempt
+def notify(provider: str):
+    if (request.content_length or 0) > MAX_CALLBACK_BYTES:
+        abort(413)
+    try:
+        outcome = handle_callback(db.session, provider, request.headers, request.get_data(), now=utcnow())
+    except UnknownProvider:
+        abort(404)
+    except InvalidCallback:
+        db.session.rollback()
+        return Response("invalid callback", status=400, mimetype="text/plain")
+    # Processed, duplicate or recorded-but-refused: all answered 200 so the provider stops retrying.
+    return Response("ok", status=200, mimetype="text/plain", headers={"Mall-Outcome": outcome})

@@ -1,8 +1,7 @@
 """Partners (sharers and guides), the touches their links record, and customers' bindings to them."""
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
-                        UniqueConstraint)
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.clock import utcnow
@@ -38,7 +37,8 @@ class Touch(db.Model):
 
     __tablename__ = "touches"
     __table_args__ = (
-        Index("ix_touches_visitor", "brand_id", "visitor_key", "created_at"),
+        # visitor_key first: claiming a browser's touches at login looks them up across brands.
+        Index("ix_touches_visitor", "visitor_key", "brand_id", "created_at"),
         Index("ix_touches_user", "brand_id", "user_id", "created_at"),
         Index("ix_touches_partner", "partner_id", "created_at"),
     )
@@ -56,6 +56,10 @@ class Touch(db.Model):
     partner = relationship("Partner")
 
 
+OPEN_USER = "ended_at IS NULL AND user_id IS NOT NULL"
+OPEN_VISITOR = "ended_at IS NULL AND user_id IS NULL"
+
+
 class Binding(db.Model):
     """A customer bound to a sharer or guide of a brand. History is kept: a new binding ends the old one."""
 
@@ -64,7 +68,13 @@ class Binding(db.Model):
         CheckConstraint("kind IN ('sharer','guide')", name="kind_known"),
         CheckConstraint("user_id IS NOT NULL OR visitor_key IS NOT NULL", name="has_customer"),
         Index("ix_bindings_user", "brand_id", "kind", "user_id", "ended_at"),
-        Index("ix_bindings_visitor", "brand_id", "kind", "visitor_key", "ended_at"),
+        Index("ix_bindings_visitor", "visitor_key", "brand_id", "kind", "ended_at"),
+        # At most one open binding of a kind per customer, even when two touches race: the
+        # database refuses the second insert and the loser re-reads and decides again.
+        Index("uq_bindings_open_user", "brand_id", "kind", "user_id", unique=True,
+              sqlite_where=text(OPEN_USER), postgresql_where=text(OPEN_USER)),
+        Index("uq_bindings_open_visitor", "brand_id", "kind", "visitor_key", unique=True,
+              sqlite_where=text(OPEN_VISITOR), postgresql_where=text(OPEN_VISITOR)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

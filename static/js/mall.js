@@ -20,3 +20,34 @@
   });
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
 })();
+
+// Share centre: copy a link with one tap. Buttons stay hidden without JS, where the read-only
+// field (selected on focus) is the fallback; without the Clipboard API (plain http) we select the
+// text and use the legacy copy command.
+(function () {
+  function reveal(root) {
+    (root || document).querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.addEventListener("htmx:load", function (ev) { reveal(ev.target); });
+  document.addEventListener("focusin", function (ev) {
+    if (ev.target.classList && ev.target.classList.contains("copy-src")) ev.target.select();
+  });
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest ? ev.target.closest("[data-copy]") : null;
+    if (!button) return;
+    var input = document.getElementById(button.dataset.copy);
+    if (!input) return;
+    var label = button.textContent;
+    function done() {
+      button.textContent = button.dataset.copied || label;
+      setTimeout(function () { button.textContent = label; }, 1500);
+    }
+    function fallback() {
+      input.focus(); input.select();
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* the text stays selected */ }
+    }
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(done, fallback);
+    else fallback();
+  });
+})();

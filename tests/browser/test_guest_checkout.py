@@ -6,9 +6,11 @@ pytestmark = pytest.mark.browser
 
 def test_guest_buys_from_a_product_link(live_server, phone, make, screenshot_path):
     product = make.product(title="Jasmine Tea Gift Box", skus=(("250g", 12800, 3), ("500g", 22800, 5)))
+    code = product.code
+    make.session.commit()  # end the test's read transaction: SQLite lets one transaction at a time write
 
     page = phone.new_page()
-    page.goto(f"{live_server}/p/{product.code}")
+    page.goto(f"{live_server}/p/{code}")
     assert page.locator("meta[property='og:title']").get_attribute("content") == "Jasmine Tea Gift Box"
     page.click("#buy-now")
     page.check("input[name=sku_id] >> nth=1", force=True)  # the 500g variant

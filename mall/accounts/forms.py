@@ -1,0 +1,46 @@
+"""Sign-in and registration forms; the rules themselves live in services.py."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from mall.accounts.services import MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, InvalidLogin, parse_login
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Mobile number or email"), filters=[_strip],
+                        validators=[DataRequired(_l("Enter your mobile number or email.")), Length(max=MAX_EMAIL)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
+                                                         Length(max=MAX_PASSWORD)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip],
+                       validators=[DataRequired(_l("Enter your name.")),
+                                   Length(max=MAX_NAME, message=_l("Use at most %(max)d characters."))],
+                       render_kw={"autocomplete": "name"})
+    login = StringField(_l("Mobile number or email"), filters=[_strip],
+                        validators=[DataRequired(_l("Enter your mobile number or email.")), Length(max=MAX_EMAIL)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD, max=MAX_PASSWORD,
+               message=_l("Use between %(min)d and %(max)d characters.")),
+    ], render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(_l("Repeat your password.")),
+        EqualTo("password", message=_l("The passwords do not match.")),
+    ], render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Create account"))
+
+    def validate_login(self, field):
+        if parse_login(field.data) is None:
+            raise ValidationError(InvalidLogin.message)

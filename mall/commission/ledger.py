@@ -1,0 +1,135 @@
+"""The double-entry ledger: accounts and balanced, append-only, idempotent postings.
+
+Every posting is a LedgerTransaction under a unique key (its cause: "accrual:42", "settlement:7", …) with
+entries that sum to zero. Posting the same key twice changes nothing, so callbacks, jobs and double
+clicks can replay freely. Accounts cache their balance; the cache moves in the same transaction as the
+entries, and the database's CHECK constraints refuse a negative asset instead of us capping it.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mall.commission.models import Account, LedgerEntry, LedgerTransaction
+
+# Beneficiary accounts; assets may never go negative, debt never positive (negative = owed to the brand).
+PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT = "pending", "available", "withdrawing", "withdrawn", "debt"
+BENEFICIARY_KINDS = (PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT)
+# The brand's accounts: payable goes negative as it owes commission; fees collects withdrawal fees.
+PAYABLE, FEES = "payable", "fees"
+# Transaction kinds. "reversal" covers refunds and re-attributions: both take commission back.
+ACCRUAL, SETTLEMENT, REVERSAL = "accrual", "settlement", "reversal"
+WITHDRAWAL, PAYOUT, RETURN = "withdrawal", "payout", "return"  # request/retry; paid; rejected/failed
+
+
+class LedgerError(Exception):
+    """A posting the books refuse (it would drive an asset negative or does not balance)."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose account: a partner, a store or the brand itself (owner_id = brand id)."""
+
+    brand_id: int
+    kind: str  # partner | store | brand
+    id: int
+
+
+def account(session, brand_id: int, owner_kind: str, owner_id: int, kind: str) -> Account:
+    """The account, created on first use; two requests creating it at once end up with the same row."""
+    query = select(Account).where(Account.brand_id == brand_id, Account.owner_kind == owner_kind,
+                                  Account.owner_id == owner_id, Account.kind == kind)
+    found = session.scalars(query).first()
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            created = Account(brand_id=brand_id, owner_kind=owner_kind, owner_id=owner_id, kind=kind, balance_fen=0)
+            session.add(created)
+        return created
+    except IntegrityError:  # the unique (brand, owner, kind) row was inserted by someone else first
+        return session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def owner_account(session, owner: Owner, kind: str) -> Account:
+    return account(session, owner.brand_id, owner.kind, owner.id, kind)
+
+
+def brand_account(session, brand_id: int, kind: str) -> Account:
+    return account(session, brand_id, "brand", brand_id, kind)
+
+
+def lock(session, accounts: list[Account]) -> None:
+    """Row-lock accounts in id order, the order post() updates them in, before reading balances to decide.
+
+    Every money move that reads a balance first locks all the accounts it will touch this way, so two
+    moves sharing accounts wait for each other instead of deadlocking.
+    """
+    ids = sorted({acct.id for acct in accounts})
+    if ids:
+        session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id).with_for_update())
+
+
+def balance(session, acct: Account, *, for_update: bool = False) -> int:
+    """The cached balance read from the database (never a stale ORM value); lock it for a decision."""
+    query = select(Account.balance_fen).where(Account.id == acct.id)
+    if for_update:
+        query = query.with_for_update()
+    return int(session.scalar(query))
+
+
+def post(session, *, key: str, kind: str, brand_id: int, entries: list[tuple[Account, int, int | None]],
+         order_id: int | None = None, withdrawal_id: int | None = None, refund_id: int | None = None,
+         now: datetime) -> LedgerTransaction | None:
+    """Post a balanced transaction once; None if `key` was already posted (or nothing moves).
+
+    Raises LedgerError, leaving nothing changed, if an asset account would go negative.
+    """
+    entries = [(acct, int(amount), share_id) for acct, amount, share_id in entries if amount != 0]
+    if sum(amount for _, amount, _ in entries) != 0:
+        raise LedgerError(f"{key}: entries do not balance")
+    if not entries:
+        return None
+    if session.scalar(select(LedgerTransaction.id).where(LedgerTransaction.key == key)) is not None:
+        return None
+    savepoint = session.begin_nested()
+    try:
+        tx = LedgerTransaction(key=key, kind=kind, brand_id=brand_id, order_id=order_id,
+                               withdrawal_id=withdrawal_id, refund_id=refund_id, created_at=now)
+        session.add(tx)
+        session.flush()
+    except IntegrityError:  # posted by a concurrent run between our check and our insert
+        savepoint.rollback()
+        return None
+    try:
+        deltas: dict[int, int] = defaultdict(int)
+        for acct, amount, share_id in entries:
+            session.add(LedgerEntry(transaction_id=tx.id, account_id=acct.id, share_id=share_id, amount_fen=amount))
+            deltas[acct.id] += amount
+        session.flush()
+        # One UPDATE per account, in id order so concurrent postings lock rows in the same order.
+        for account_id in sorted(deltas):
+            if deltas[account_id]:
+                session.execute(update(Account).where(Account.id == account_id)
+                                .values(balance_fen=Account.balance_fen + deltas[account_id])
+                                .execution_options(synchronize_session=False))
+        savepoint.commit()
+    except IntegrityError as exc:  # a CHECK refused a negative asset or positive debt
+        savepoint.rollback()
+        raise LedgerError(f"{key}: {exc.orig}") from exc
+    for acct, _, _ in entries:
+        session.expire(acct, ["balance_fen"])
+    return tx
+
+
+def entries_sum(session, account_ids: list[int], *, kinds: tuple[str, ...] | None = None) -> int:
+    """Sum of entries on some accounts, optionally only from transactions of some kinds."""
+    if not account_ids:
+        return 0
+    query = select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.account_id.in_(account_ids))
+    if kinds is not None:
+        query = query.join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id) \
+            .where(LedgerTransaction.kind.in_(kinds))
+    return int(session.scalar(query))

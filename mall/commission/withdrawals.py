@@ -1,0 +1,226 @@
+"""Withdrawals: a partner asks for available money; the brand approves and pays, or rejects; payout is mocked.
+
+requested -> approved -> paid, or -> rejected (money returns to available), or approved -> failed (money
+returns; retry debits it again and goes back to approved). Every transition is one conditional UPDATE on
+the status, so nothing is decided or paid twice; every money move posts under its own key. The request
+itself debits available through the ledger, whose CHECK constraint refuses a negative balance: of two
+simultaneous requests for the whole balance, one gets it and the other is told there is not enough.
+Each function commits.
+"""
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from mall.audit.service import record
+from mall.codes import short_code
+from mall.commission.ledger import (AVAILABLE, DEBT, FEES, PAYOUT, RETURN, WITHDRAWAL, WITHDRAWING, WITHDRAWN,
+                                    LedgerError, Owner, balance, brand_account, owner_account, post)
+from mall.commission.models import LedgerTransaction, Withdrawal
+from mall.commission.settings import BP_PER_UNIT, settings_for
+from mall.referral.models import Partner
+
+# Daily limits count calendar days in China (UTC+8 all year, no daylight saving time).
+CHINA_OFFSET = timedelta(hours=8)
+REASON_MAX = 200
+
+
+class WithdrawalError(Exception):
+    message = _l("The withdrawal could not be processed.")
+
+    def __init__(self, message=None):
+        super().__init__(message if message is not None else self.message)
+        if message is not None:
+            self.message = message
+
+
+class BelowMinimum(WithdrawalError):
+    message = _l("The amount is below the minimum withdrawal.")
+
+
+class AboveDailyLimit(WithdrawalError):
+    message = _l("The amount is above what you can still withdraw today.")
+
+
+class NotEnoughAvailable(WithdrawalError):
+    message = _l("You do not have that much available.")
+
+
+class DebtOutstanding(WithdrawalError):
+    message = _l("Refunds have left a debt on your account; withdrawals resume once later earnings clear it.")
+
+
+class WrongState(WithdrawalError):
+    message = _l("This withdrawal has already been decided.")
+
+
+def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key: str, now: datetime) -> Withdrawal:
+    """Ask for available money; the same request_key always yields the same withdrawal. Raises WithdrawalError."""
+    existing = _by_key(session, request_key)
+    if existing is not None:
+        return _same_request(existing, partner_id)
+    # Lock the partner so one partner's requests queue up: the daily limit is then counted exactly.
+    partner = session.scalars(select(Partner).where(Partner.id == partner_id).with_for_update()).first()
+    if partner is None:
+        session.rollback()
+        raise WithdrawalError()
+    settings = settings_for(session, partner.brand_id)
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        session.rollback()
+        raise WithdrawalError(_l("Please enter an amount greater than zero."))
+    if amount_fen < settings.withdraw_min_fen:
+        session.rollback()
+        raise BelowMinimum()
+    fee = amount_fen * settings.withdraw_fee_bp // BP_PER_UNIT  # rounded down: the partner never pays a fen more
+    owner = Owner(partner.brand_id, "partner", partner.id)
+    if balance(session, owner_account(session, owner, DEBT)) < 0:
+        session.rollback()
+        raise DebtOutstanding()
+    if _withdrawn_today(session, partner.id, now) + amount_fen > settings.withdraw_daily_limit_fen:
+        session.rollback()
+        raise AboveDailyLimit()
+    try:
+        with session.begin_nested():
+            withdrawal = Withdrawal(brand_id=partner.brand_id, partner_id=partner.id, amount_fen=amount_fen,
+                                    fee_fen=fee, status="requested", request_key=request_key, created_at=now)
+            session.add(withdrawal)
+    except IntegrityError:  # the same request arrived twice at once: the other one created it
+        session.rollback()
+        return _same_request(_by_key(session, request_key), partner_id)
+    _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:request", kind=WITHDRAWAL,
+          now=now)
+    session.commit()
+    return withdrawal
+
+
+def approve_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
+                       brand_id: int | None = None) -> Withdrawal:
+    """requested -> approved; the money stays reserved in withdrawing. brand_id confines an admin to their brand."""
+    withdrawal = _transition(session, withdrawal_id, brand_id, ("requested",), "approved", decided_at=now)
+    _audit(session, withdrawal, "withdrawal.approve", by_user_id, now)
+    session.commit()
+    return withdrawal
+
+
+def reject_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, reason: str, now: datetime,
+                      brand_id: int | None = None) -> Withdrawal:
+    """requested or approved -> rejected; the money returns to available."""
+    reason = (reason or "").strip()[:REASON_MAX]
+    withdrawal = _transition(session, withdrawal_id, brand_id, ("requested", "approved"), "rejected", decided_at=now,
+                             reject_reason=reason)
+    _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:reject", kind=RETURN, now=now)
+    _audit(session, withdrawal, "withdrawal.reject", by_user_id, now, reason)
+    session.commit()
+    return withdrawal
+
+
+def pay_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
+                   brand_id: int | None = None) -> Withdrawal:
+    """approved -> paid through the (mock) payout; the fee goes to the brand. Never twice."""
+    withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "paid", paid_at=now,
+                             payout_ref=f"MOCKPAY-{short_code(12)}")
+    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
+    entries = [(owner_account(session, owner, WITHDRAWING), -withdrawal.amount_fen, None),
+               (owner_account(session, owner, WITHDRAWN), withdrawal.amount_fen - withdrawal.fee_fen, None),
+               (brand_account(session, withdrawal.brand_id, FEES), withdrawal.fee_fen, None)]
+    post(session, key=f"withdrawal:{withdrawal.id}:paid", kind=PAYOUT, brand_id=withdrawal.brand_id,
+         entries=entries, withdrawal_id=withdrawal.id, now=now)
+    _audit(session, withdrawal, "withdrawal.pay", by_user_id, now)
+    session.commit()
+    return withdrawal
+
+
+def fail_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime, reason: str = "",
+                    brand_id: int | None = None) -> Withdrawal:
+    """approved -> failed (the payout bounced); the money returns to available until a retry."""
+    reason = (reason or "").strip()[:REASON_MAX]
+    attempt = _attempt(session, withdrawal_id)
+    withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "failed", failure_reason=reason)
+    _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:fail:{attempt}", kind=RETURN,
+          now=now)
+    _audit(session, withdrawal, "withdrawal.fail", by_user_id, now, reason)
+    session.commit()
+    return withdrawal
+
+
+def retry_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
+                     brand_id: int | None = None) -> Withdrawal:
+    """failed -> approved, debiting available again; refused while the partner owes a debt or lacks the money."""
+    attempt = _attempt(session, withdrawal_id)
+    withdrawal = _transition(session, withdrawal_id, brand_id, ("failed",), "approved", failure_reason="")
+    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
+    if balance(session, owner_account(session, owner, DEBT)) < 0:
+        session.rollback()
+        raise DebtOutstanding()
+    _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:retry:{attempt}",
+          kind=WITHDRAWAL, now=now)
+    _audit(session, withdrawal, "withdrawal.retry", by_user_id, now)
+    session.commit()
+    return withdrawal
+
+
+def withdrawn_today(session, partner_id: int, now: datetime) -> int:
+    """What counts against today's limit: every withdrawal asked for today (China time) and not rejected."""
+    return _withdrawn_today(session, partner_id, now)
+
+
+def _withdrawn_today(session, partner_id: int, now: datetime) -> int:
+    local = now + CHINA_OFFSET
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0) - CHINA_OFFSET
+    return int(session.scalar(select(func.coalesce(func.sum(Withdrawal.amount_fen), 0))
+                              .where(Withdrawal.partner_id == partner_id, Withdrawal.created_at >= day_start,
+                                     Withdrawal.status != "rejected")))
+
+
+def _move(session, withdrawal: Withdrawal, source: str, target: str, *, key: str, kind: str, now: datetime) -> None:
+    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
+    entries = [(owner_account(session, owner, source), -withdrawal.amount_fen, None),
+               (owner_account(session, owner, target), withdrawal.amount_fen, None)]
+    try:
+        post(session, key=key, kind=kind, brand_id=withdrawal.brand_id, entries=entries,
+             withdrawal_id=withdrawal.id, now=now)
+    except LedgerError as exc:  # available would go negative: someone else took the money first
+        session.rollback()
+        raise NotEnoughAvailable() from exc
+
+
+def _transition(session, withdrawal_id: int, brand_id: int | None, sources: tuple[str, ...], target: str,
+                **values) -> Withdrawal:
+    where = [Withdrawal.id == withdrawal_id, Withdrawal.status.in_(sources)]
+    if brand_id is not None:
+        where.append(Withdrawal.brand_id == brand_id)
+    changed = session.execute(update(Withdrawal).where(*where).values(status=target, **values)
+                              .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        session.rollback()
+        found = session.get(Withdrawal, withdrawal_id)
+        if found is None or (brand_id is not None and found.brand_id != brand_id):
+            raise WithdrawalError(_l("That withdrawal does not exist."))
+        raise WrongState()
+    return session.scalars(select(Withdrawal).where(Withdrawal.id == withdrawal_id)
+                           .execution_options(populate_existing=True)).one()
+
+
+def _attempt(session, withdrawal_id: int) -> int:
+    """Failures and retries can repeat, so their ledger keys carry the attempt number."""
+    return int(session.scalar(select(func.count()).select_from(LedgerTransaction)
+                              .where(LedgerTransaction.withdrawal_id == withdrawal_id,
+                                     LedgerTransaction.kind == RETURN))) + 1
+
+
+def _audit(session, withdrawal: Withdrawal, action: str, by_user_id: int | None, now: datetime,
+           reason: str = "") -> None:
+    record(session, action=action, brand_id=withdrawal.brand_id, actor_id=by_user_id, now=now,
+           subject=f"withdrawal:{withdrawal.id}", after={"status": withdrawal.status,
+                                                         "amount_fen": withdrawal.amount_fen}, reason=reason)
+
+
+def _by_key(session, request_key: str) -> Withdrawal | None:
+    return session.scalars(select(Withdrawal).where(Withdrawal.request_key == request_key)).first()
+
+
+def _same_request(withdrawal: Withdrawal, partner_id: int) -> Withdrawal:
+    if withdrawal.partner_id != partner_id:
+        raise WithdrawalError()
+    return withdrawal

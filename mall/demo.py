@@ -1,0 +1,151 @@
+"""`flask mall demo`: a deterministic demo mall, safe to load again and again.
+
+Everything is found by a natural key (brand slug, store name, phone or email, product code, SKU
+name) and only created when missing, so a second run changes nothing and never duplicates rows.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from mall.accounts.models import Role, User
+from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
+from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
+from mall.clock import utcnow
+from mall.extensions import db
+from mall.orders.models import Order
+
+DEMO_PASSWORD = "demo1234"
+URL = "http://127.0.0.1:5000"
+# Fixed creation times keep "newest first" the same on every machine.
+CATALOGUE_EPOCH = datetime(2025, 1, 1, 8, 0)
+
+# (role, login, name, brand slug, store index in STORES, inviter login)
+PEOPLE = [
+    (Role.PLATFORM_ADMIN, "13800000000", "周平台", None, None, None),
+    (Role.BRAND_ADMIN, "13800000001", "李茶茶", "yunling-tea", None, None),
+    (Role.BRAND_ADMIN, "13800000002", "王清颜", "qingyan-skin", None, None),
+    (Role.STORE_MANAGER, "13800000003", "陈店长", "yunling-tea", 0, None),
+    (Role.GUIDE, "13800000011", "张小雨", "yunling-tea", 0, None),
+    (Role.GUIDE, "13800000012", "刘一鸣", "yunling-tea", 1, None),
+    (Role.GUIDE, "13800000013", "赵可可", "qingyan-skin", 2, None),
+    # Two level-1 partners, each with two level-2 partners they invited.
+    (Role.PARTNER, "13900000001", "孙悦", None, None, None),
+    (Role.PARTNER, "13900000002", "吴桐", None, None, None),
+    (Role.PARTNER, "13900000011", "郑晓", None, None, "13900000001"),
+    (Role.PARTNER, "13900000012", "冯佳", None, None, "13900000001"),
+    (Role.PARTNER, "13900000021", "何静", None, None, "13900000002"),
+    (Role.PARTNER, "13900000022", "许诺", None, None, "13900000002"),
+    (Role.CONSUMER, "13700000001", "林晓", None, None, None),
+    (Role.CONSUMER, "13700000002", "黄佳", None, None, None),
+    (Role.CONSUMER, "consumer@example.com", "高远", None, None, None),
+]
+
+
+def load_demo() -> str:
+    """Load (or complete) the demo data and return the summary to print."""
+    session = db.session
+    now = utcnow()
+    brands = {slug: _brand(session, slug, name, description) for slug, name, description in BRANDS}
+    stores = [_store(session, brands[slug], name, address, phone) for slug, name, address, phone in STORES]
+    for role, login, name, brand_slug, store_index, inviter in PEOPLE:
+        _user(session, role, login, name, brands.get(brand_slug),
+              stores[store_index] if store_index is not None else None, inviter)
+    for position, item in enumerate(PRODUCTS):
+        _product(session, brands[item.brand], item, position, now)
+    session.commit()
+    orders = load_demo_orders(session, now)
+    return summary(session, orders)
+
+
+def load_demo_orders(session, now: datetime) -> int:
+    """Demo orders in every state; returns how many were created."""
+    return _demo_orders(session, now)
+
+
+def _demo_orders(session, now: datetime) -> int:
+    # Demo orders (every state) are added here once the checkout and order-state services exist.
+    return 0
+
+
+def _brand(session, slug: str, name: str, description: str) -> Brand:
+    brand = session.scalar(select(Brand).where(Brand.slug == slug))
+    if brand is None:
+        brand = Brand(slug=slug, name=name, description=description, created_at=CATALOGUE_EPOCH)
+        session.add(brand)
+        session.flush()
+    return brand
+
+
+def _store(session, brand: Brand, name: str, address: str, phone: str) -> Store:
+    store = session.scalar(select(Store).where(Store.brand_id == brand.id, Store.name == name))
+    if store is None:
+        store = Store(brand_id=brand.id, name=name, address=address, phone=phone)
+        session.add(store)
+        session.flush()
+    return store
+
+
+def _user(session, role: Role, login: str, name: str, brand: Brand | None, store: Store | None,
+          inviter_login: str | None) -> User:
+    column = User.email if "@" in login else User.phone
+    user = session.scalar(select(User).where(column == login))
+    if user is not None:
+        return user
+    inviter = session.scalar(select(User).where(User.phone == inviter_login)) if inviter_login else None
+    user = User(role=role, name=name, brand_id=(store.brand_id if store else brand.id if brand else None),
+                store_id=store.id if store else None, inviter_id=inviter.id if inviter else None,
+                created_at=CATALOGUE_EPOCH, **({"email": login} if "@" in login else {"phone": login}))
+    user.set_password(DEMO_PASSWORD)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def promo_end(now: datetime, days: int) -> datetime:
+    """Midnight (UTC) of the load day plus `days` days and 14 hours: identical for every run that day."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=days, hours=14)
+
+
+def _product(session, brand: Brand, item, position: int, now: datetime) -> Product:
+    product = session.scalar(select(Product).where(Product.code == item.code))
+    if product is None:
+        product = Product(brand_id=brand.id, code=item.code, title=item.title, subtitle=item.subtitle,
+                          description=item.description, published=item.published,
+                          # Newest first on the home page then shows them in the order they are listed.
+                          created_at=CATALOGUE_EPOCH - timedelta(hours=position))
+        session.add(product)
+        session.flush()
+    # A demo loaded again days later should still show its limited-time prices; a running promo is left alone.
+    if item.promo_days is not None and (product.promo_ends_at is None or product.promo_ends_at <= now):
+        product.promo_ends_at = promo_end(now, item.promo_days)
+    existing = set(session.scalars(select(Sku.name).where(Sku.product_id == product.id)))
+    for sku_position, (name, price, list_price, promo_price, stock) in enumerate(item.skus):
+        if name not in existing:
+            session.add(Sku(product_id=product.id, name=name, price_fen=price, list_price_fen=list_price,
+                            promo_price_fen=promo_price, stock=stock, position=sku_position))
+    # The second picture is the same kind of object in another colour, so galleries have something to swipe.
+    first = (item.image - 1) // 12 * 12
+    second = first + (item.image - 1 - first + 6) % 12 + 1
+    stored = set(session.scalars(select(ProductImage.path).where(ProductImage.product_id == product.id)))
+    for image_position, number in enumerate((item.image, second)):
+        path = f"demo/product-{number:02d}.png"
+        if path not in stored:
+            session.add(ProductImage(product_id=product.id, path=path, position=image_position))
+    return product
+
+
+def summary(session, orders: int) -> str:
+    """What `flask mall demo` prints: counts, where to open the mall and who to log in as."""
+    def count(model) -> int:
+        return session.scalar(select(func.count()).select_from(model))
+
+    lines = [
+        f"Demo data ready: {count(Brand)} brands, {count(Store)} stores, {count(User)} users, "
+        f"{count(Product)} products, {count(Sku)} SKUs, {count(Order)} orders ({orders} new).",
+        f"Open the mall at {URL}",
+        f"Demo logins (password {DEMO_PASSWORD} for all):",
+    ]
+    width = max(len(role) for role, *_ in PEOPLE)
+    for role, login, name, *_ in PEOPLE:
+        lines.append(f"  {role.value:<{width}}  {login:<22} {DEMO_PASSWORD}  {name}")
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""Buy now: turn one confirmed product-page form into one pending order, with prices from the server."""
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mall.catalog.models import Product, Sku, Store
+from mall.catalog.pricing import unit_price_fen
+from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, clean_text, normalize_phone
+from mall.orders.models import Delivery, Order, OrderLine
+from mall.orders.numbers import order_number, order_token
+
+MAX_LINE_QUANTITY = 99  # config MAX_LINE_QUANTITY; a line larger than this is a typo or an attack
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    sku_id: int
+    quantity: int
+    contact_name: str
+    contact_phone: str
+    delivery: str  # "ship" | "pickup"
+    idempotency_key: str  # rendered with the form: the same submit arriving twice is the same order
+    address: str = ""
+    pickup_store_id: int | None = None
+    note: str = ""
+    user_id: int | None = None
+
+
+class CheckoutError(Exception):
+    """A reason the order cannot be placed, in words for the buyer; `field` names the form field at fault."""
+
+    message = _l("The order could not be placed. Please try again.")
+    field: str | None = None
+
+    def __init__(self, message=None, field: str | None = None):
+        # Kept lazy: the text is translated where it is shown, in the reader's language.
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+        if field is not None:
+            self.field = field
+
+
+class SkuUnavailable(CheckoutError):
+    message = _l("This option is no longer available.")
+    field = "sku_id"
+
+
+class OutOfStock(CheckoutError):
+    message = _l("Sorry, there is not enough stock left for this option.")
+    field = "sku_id"
+
+
+class InvalidQuantity(CheckoutError):
+    message = _l("Please choose a quantity between 1 and %(max)d.", max=MAX_LINE_QUANTITY)
+    field = "quantity"
+
+
+class InvalidContact(CheckoutError):
+    pass
+
+
+class InvalidDelivery(CheckoutError):
+    pass
+
+
+def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
+                max_quantity: int = MAX_LINE_QUANTITY) -> Order:
+    """Create a pending-payment order and take its stock; the same idempotency key returns the same order."""
+    if not IDEMPOTENCY_KEY.fullmatch(req.idempotency_key or ""):
+        raise CheckoutError(_l("Your form expired. Please reload the page and try again."))
+    existing = _order_with_key(session, req.idempotency_key)
+    if existing is not None:
+        return existing
+
+    sku, product = _published_sku(session, req.sku_id)
+    if not isinstance(req.quantity, int) or not 1 <= req.quantity <= max_quantity:
+        raise InvalidQuantity(_l("Please choose a quantity between 1 and %(max)d.", max=max_quantity))
+    name, phone = _contact(req)
+    address, store_id = _delivery(session, req, product)
+    note = clean_text(req.note)
+    if len(note) > NOTE_MAX:
+        raise CheckoutError(_l("The note can be at most %(max)d characters.", max=NOTE_MAX), field="note")
+
+    unit_fen = unit_price_fen(sku, product, now)
+    for _attempt in range(5):
+        order = Order(number=order_number(now), token=order_token(), idempotency_key=req.idempotency_key,
+                      brand_id=product.brand_id, user_id=req.user_id, delivery=req.delivery,
+                      contact_name=name, contact_phone=phone, address=address, pickup_store_id=store_id,
+                      note=note, total_fen=unit_fen * req.quantity, refunded_fen=0, created_at=now)
+        session.add(order)
+        try:
+            # The order row goes first: a concurrent submit of the same form blocks here on the unique
+            # key until the first commits, and then gets that order instead of taking stock twice.
+            session.flush()
+            break
+        except IntegrityError:
+            session.rollback()
+            existing = _order_with_key(session, req.idempotency_key)
+            if existing is not None:
+                return existing
+            # Otherwise the random order number clashed with another one: draw again.
+    else:
+        raise CheckoutError()
+
+    taken = session.execute(
+        update(Sku).where(Sku.id == sku.id, Sku.stock >= req.quantity)
+        .values(stock=Sku.stock - req.quantity).execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        session.rollback()
+        raise OutOfStock()
+    session.add(OrderLine(order_id=order.id, product_id=product.id, sku_id=sku.id, title=product.title,
+                          sku_name=sku.name, unit_price_fen=unit_fen, quantity=req.quantity,
+                          total_fen=unit_fen * req.quantity, refunded_fen=0))
+    session.commit()
+    return order
+
+
+def _order_with_key(session: Session, key: str) -> Order | None:
+    return session.scalars(select(Order).where(Order.idempotency_key == key)).first()
+
+
+def _published_sku(session: Session, sku_id) -> tuple[Sku, Product]:
+    sku = session.get(Sku, sku_id) if isinstance(sku_id, int) else None
+    if sku is None or not sku.product.published:
+        raise SkuUnavailable()
+    return sku, sku.product
+
+
+def _contact(req: CheckoutRequest) -> tuple[str, str]:
+    name = clean_text(req.contact_name)
+    if not name or len(name) > NAME_MAX:
+        raise InvalidContact(_l("Please enter a name of at most %(max)d characters.", max=NAME_MAX),
+                             field="contact_name")
+    phone = normalize_phone(req.contact_phone)
+    if phone is None:
+        raise InvalidContact(_l("Please enter a mobile number such as 13800138000."), field="contact_phone")
+    return name, phone
+
+
+def _delivery(session: Session, req: CheckoutRequest, product: Product) -> tuple[str, int | None]:
+    if req.delivery == Delivery.SHIP:
+        address = clean_text(req.address)
+        if not ADDRESS_MIN <= len(address) <= ADDRESS_MAX:
+            raise InvalidDelivery(_l("Please enter the delivery address (%(min)d to %(max)d characters).",
+                                     min=ADDRESS_MIN, max=ADDRESS_MAX), field="address")
+        return address, None
+    if req.delivery == Delivery.PICKUP:
+        store = session.get(Store, req.pickup_store_id) if isinstance(req.pickup_store_id, int) else None
+        if store is None or store.brand_id != product.brand_id or not store.active:
+            raise InvalidDelivery(_l("Please choose one of the stores listed."), field="pickup_store_id")
+        return "", store.id
+    raise InvalidDelivery(_l("Please choose delivery or store pickup."), field="delivery")

@@ -1,0 +1,29 @@
+"""What counts as a usable contact on an order: one rule, used by the form and by the checkout service."""
+import re
+
+NAME_MAX = 40  # columns of orders.contact_name / address / note
+ADDRESS_MIN = 5  # shorter than "某市某路1号" cannot be delivered to
+ADDRESS_MAX = 200
+NOTE_MAX = 200
+
+# Mainland mobile numbers, or an international number in + form (E.164 allows at most 15 digits).
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+_INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
+_SEPARATORS = re.compile(r"[\s\-()]")
+# Control characters (NUL above all, which PostgreSQL refuses in text) have no place in a name or address.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str | None) -> str:
+    """Free text as we store it: without control characters or surrounding blanks."""
+    return _CONTROL.sub("", text or "").strip()
+
+
+def normalize_phone(text: str | None) -> str | None:
+    """The phone number without spaces or dashes, or None if it does not look like one."""
+    phone = _SEPARATORS.sub("", text or "")
+    if phone.startswith("+86") and _CN_MOBILE.fullmatch(phone[3:]):
+        return phone[3:]
+    if _CN_MOBILE.fullmatch(phone) or _INTERNATIONAL.fullmatch(phone):
+        return phone
+    return None

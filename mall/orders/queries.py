@@ -1,0 +1,45 @@
+"""How orders are found: by a guest's token, by a user, by a brand. Reads only."""
+import re
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from mall.orders.models import Order, OrderStatus
+
+# What tokens and numbers are made of (see numbers.py); anything else is not looked up at all.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+NUMBER = re.compile(r"[0-9A-Z-]{1,20}")
+
+
+def order_by_token(session: Session, token: str | None) -> Order | None:
+    """The order behind a guest link; None for anything else (unknown, malformed, overlong)."""
+    if not TOKEN.fullmatch(token or ""):
+        return None
+    return session.scalars(select(Order).where(Order.token == token)
+                           .options(selectinload(Order.lines), selectinload(Order.refunds))).first()
+
+
+def orders_of_user(user_id: int) -> Select:
+    """A user's orders, newest first (for db.paginate)."""
+    return (select(Order).where(Order.user_id == user_id)
+            .options(selectinload(Order.lines)).order_by(Order.created_at.desc(), Order.id.desc()))
+
+
+def orders_of_brand(brand_id: int | None, status: str | None = None) -> Select:
+    """A brand's orders (every brand's for brand_id=None, the platform), optionally in one status."""
+    query = select(Order).options(selectinload(Order.lines)).order_by(Order.created_at.desc(), Order.id.desc())
+    if brand_id is not None:
+        query = query.where(Order.brand_id == brand_id)
+    if status in set(OrderStatus):
+        query = query.where(Order.status == status)
+    return query
+
+
+def order_by_number(session: Session, number: str, brand_id: int | None) -> Order | None:
+    """One order of the brand (any brand for brand_id=None); another brand's order is not found."""
+    if not NUMBER.fullmatch(number or ""):
+        return None
+    query = select(Order).where(Order.number == number)
+    if brand_id is not None:
+        query = query.where(Order.brand_id == brand_id)
+    return session.scalars(query.options(selectinload(Order.lines), selectinload(Order.refunds))).first()

@@ -1,0 +1,1 @@
+"""The partner, guide and store-manager dashboards: the read side of referral and commission."""

@@ -1,0 +1,132 @@
+"""The mall's side of payments: start one, believe a callback only once, refund through the provider.
+
+Flask-free: the provider is looked up by name, time and session are passed in.
+"""
+import logging
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from mall.orders.models import Order, OrderStatus
+from mall.orders.states import AmountMismatch, mark_paid
+from mall.payments.models import Payment, PaymentCallback
+from mall.payments.provider import CallbackEvent, RefundRefused, get_provider
+
+log = logging.getLogger(__name__)
+
+
+class PaymentError(Exception):
+    message = _l("This order cannot be paid now.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+
+
+class OrderNotPayable(PaymentError):
+    message = _l("This order is no longer awaiting payment.")
+
+
+class NothingToRefund(PaymentError):
+    message = _l("There is no completed payment to refund for this order.")
+
+
+def begin_payment(session, order: Order, *, return_url: str, notify_url: str, provider_name: str = "mock") -> str:
+    """Open a charge at the provider for the order's total and return where to send the buyer. Commits."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise OrderNotPayable()
+    provider = get_provider(provider_name)
+    description = " / ".join(f"{line.title} ({line.sku_name}) x{line.quantity}" for line in order.lines)
+    started = provider.start_payment(session, merchant_ref=order.number, amount_fen=order.total_fen,
+                                     description=description, return_url=return_url, notify_url=notify_url)
+    session.add(Payment(order_id=order.id, provider=provider_name, provider_ref=started.provider_ref,
+                        amount_fen=order.total_fen, status="created"))
+    session.commit()
+    return started.redirect_url
+
+
+def latest_payment(session, order_id: int) -> Payment | None:
+    """The order's most recent payment attempt (the order page shows 'waiting for confirmation' from it)."""
+    return session.scalars(select(Payment).where(Payment.order_id == order_id)
+                           .order_by(Payment.id.desc()).limit(1)).first()
+
+
+def handle_callback(session, provider_name: str, headers, body: bytes, *, now) -> str:
+    """Verify and apply one provider callback, at most once per event id; returns what happened. Commits.
+
+    Raises UnknownProvider (404) and InvalidCallback (400); anything the provider signed is answered.
+    """
+    provider = get_provider(provider_name)
+    event = provider.parse_callback(headers, body, now=now)
+    record = PaymentCallback(provider=provider_name, event_id=event.event_id, outcome="received",
+                             payload=body.decode("utf-8", "replace"), received_at=now)
+    try:
+        # The unique (provider, event_id) is the idempotency key; a concurrent replay blocks on it
+        # until we commit and then fails here, so it too changes nothing.
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        session.rollback()
+        return "duplicate"
+    outcome = record.outcome = _apply(session, provider, provider_name, event, now=now)
+    session.commit()
+    return outcome
+
+
+def _apply(session, provider, provider_name: str, event: CallbackEvent, *, now) -> str:
+    payment = session.scalars(select(Payment).where(Payment.provider == provider_name,
+                                                    Payment.provider_ref == event.provider_ref)).first()
+    if payment is None:
+        log.warning("payment callback for unknown charge %s", event.provider_ref)
+        return "unknown payment"
+    order = session.get(Order, payment.order_id)
+    if event.merchant_ref != order.number or event.amount_fen != payment.amount_fen \
+            or event.amount_fen != order.total_fen:
+        # Never mark an order paid for money that is not exactly its total; a person looks at these.
+        log.error("payment callback mismatch on order %s: %s", order.number, event)
+        return "mismatch"
+    if event.outcome == "failed":
+        changed = session.execute(
+            update(Payment).where(Payment.id == payment.id, Payment.status.in_(("created", "failed")))
+            .values(status="failed", failure_reason=event.failure_reason or "failed")
+            .execution_options(synchronize_session=False)).rowcount
+        return "failed" if changed else "ignored: payment already settled"
+    # Conditional update: a second success event for the same charge finds it already succeeded.
+    changed = session.execute(
+        update(Payment).where(Payment.id == payment.id, Payment.status.in_(("created", "failed")))
+        .values(status="succeeded", succeeded_at=now, failure_reason="")
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        return "already succeeded"
+    try:
+        if mark_paid(session, order.id, amount_fen=event.amount_fen, now=now):
+            return "paid"
+    except AmountMismatch:
+        return "mismatch"
+    # The money arrived for an order that was cancelled meanwhile, or already paid by another charge:
+    # the buyer must not pay for nothing, so it goes straight back.
+    session.refresh(order)
+    try:
+        provider.refund(session, provider_ref=payment.provider_ref, amount_fen=payment.amount_fen,
+                        refund_key=f"unusable-payment-{payment.id}")
+    except RefundRefused:
+        log.exception("could not refund payment %s of order %s", payment.id, order.number)
+        return f"refund refused: order {order.status}"
+    session.execute(update(Payment).where(Payment.id == payment.id)
+                    .values(status="refunded", failure_reason=f"refunded_order_{order.status}"))
+    return f"refunded: order {order.status}"
+
+
+def refund_payment(session, order: Order, *, amount_fen: int, refund_key: str) -> None:
+    """Give `amount_fen` of the order's captured payment back; repeating a refund_key refunds once.
+
+    Part of the caller's transaction (does not commit). Raises NothingToRefund or RefundRefused.
+    """
+    payment = session.scalars(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+                              .order_by(Payment.id).limit(1)).first()
+    if payment is None:
+        raise NothingToRefund()
+    get_provider(payment.provider).refund(session, provider_ref=payment.provider_ref, amount_fen=amount_fen,
+                                          refund_key=refund_key)

@@ -1,0 +1,107 @@
+"""Customers' bindings to a sharer or guide: who the customer is, the open binding, and replacing it.
+
+A customer is a logged-in user, or else a browser (the signed visitor cookie). At most one binding
+of each kind is open per customer and brand; the partial unique indexes on `bindings` guarantee it
+even when two touches race, and the loser of a race re-reads and decides again.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from mall.referral.attribution import LAST_TOUCH, NewBinding
+from mall.referral.models import Binding
+
+SHARER, GUIDE = "sharer", "guide"
+RACE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Customer:
+    user_id: int | None
+    visitor_key: str | None
+
+    def owns(self):
+        """Bindings of this customer: a user's own, or an anonymous browser's."""
+        if self.user_id is not None:
+            return Binding.user_id == self.user_id
+        return (Binding.visitor_key == self.visitor_key) & Binding.user_id.is_(None)
+
+
+def open_binding(session, *, brand_id: int, kind: str, customer: Customer) -> Binding | None:
+    if customer.user_id is None and not customer.visitor_key:
+        return None
+    return session.scalar(
+        select(Binding).where(Binding.brand_id == brand_id, Binding.kind == kind, Binding.ended_at.is_(None),
+                              customer.owns())
+        .execution_options(populate_existing=True))
+
+
+def replace_binding(session, *, brand_id: int, kind: str, customer: Customer, decide, now: datetime
+                    ) -> Binding | None:
+    """Open the binding `decide(current)` asks for (a NewBinding or None), ending the current one.
+
+    `decide` is called again after a lost race, with the binding the winner left behind.
+    """
+    if customer.user_id is None and not customer.visitor_key:
+        return None
+    for _attempt in range(RACE_ATTEMPTS):
+        current = open_binding(session, brand_id=brand_id, kind=kind, customer=customer)
+        new: NewBinding | None = decide(current)
+        if new is None:
+            return None
+        try:
+            with session.begin_nested():
+                if current is not None and not _end(session, current.id, now):
+                    raise _LostRace
+                binding = Binding(brand_id=brand_id, kind=kind, partner_id=new.partner_id, user_id=customer.user_id,
+                                  visitor_key=customer.visitor_key, touch_id=new.touch_id, reason=new.reason,
+                                  started_at=now, expires_at=new.expires_at)
+                session.add(binding)
+            return binding
+        except (IntegrityError, _LostRace):
+            continue
+    return None  # three lost races in a row: the others' bindings stand, which is a valid outcome
+
+
+class _LostRace(Exception):
+    pass
+
+
+def _end(session, binding_id: int, now: datetime) -> bool:
+    """End a binding unless someone else already did (then the caller must decide again)."""
+    return bool(session.execute(update(Binding).where(Binding.id == binding_id, Binding.ended_at.is_(None))
+                                .values(ended_at=now)).rowcount)
+
+
+def attach_visitor(session, *, visitor_key: str, user_id: int, mode_of, now: datetime) -> None:
+    """Give a browser's anonymous bindings to the user who just identified themselves on it.
+
+    If the user already has an open binding of the same kind, the brand's mode decides which one
+    stays open: the later under last-touch-wins, the earlier otherwise. `mode_of(brand_id)` -> mode.
+    """
+    for _attempt in range(RACE_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                _merge(session, visitor_key, user_id, mode_of, now)
+            return
+        except IntegrityError:  # the same user logging in twice at once: the other request did it
+            continue
+
+
+def _merge(session, visitor_key: str, user_id: int, mode_of, now: datetime) -> None:
+    anonymous = session.scalars(
+        select(Binding).where(Binding.visitor_key == visitor_key, Binding.user_id.is_(None),
+                              Binding.ended_at.is_(None))).all()
+    for theirs in anonymous:
+        mine = open_binding(session, brand_id=theirs.brand_id, kind=theirs.kind,
+                            customer=Customer(user_id, None))
+        if mine is None:
+            continue
+        later_wins = mode_of(theirs.brand_id) == LAST_TOUCH
+        loser = min(mine, theirs, key=lambda b: (b.started_at, b.id)) if later_wins else \
+            max(mine, theirs, key=lambda b: (b.started_at, b.id))
+        _end(session, loser.id, now)
+    session.execute(update(Binding).where(Binding.visitor_key == visitor_key, Binding.user_id.is_(None))
+                    .values(user_id=user_id))

@@ -1,0 +1,105 @@
+"""Opening a shared link or store code: the touch it records and the bindings the brand's rule makes.
+
+Callers commit. Touches are facts and are kept for any partner of the brand; only an active
+partner's touch can bind a customer (a disabled partner must not lock customers away).
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from mall.commission.settings import binding_rule, settings_for
+from mall.referral.attribution import (AT_REGISTRATION, BindingRule, TouchFact, binding_after_touch,
+                                       binding_at_registration)
+from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, replace_binding
+from mall.referral.codes import partner_by_code, store_by_code
+from mall.referral.facts import binding_fact, partner_facts, touch_fact
+from mall.referral.models import Binding, Partner, Touch
+
+
+def record_visit(session, *, brand_id: int, partner_code: str | None = None, store_code: str | None = None,
+                 channel: str, target: str, visitor_key: str, user_id: int | None = None,
+                 now: datetime) -> Touch | None:
+    """Record the touch and apply the brand's binding rule; None when no code belongs to this brand.
+
+    A stale or foreign code is not an error: the visitor still gets the page, we just learn nothing.
+    """
+    partner = partner_by_code(session, partner_code) if partner_code else None
+    if partner is not None and partner.brand_id != brand_id:
+        partner = None
+    store = store_by_code(session, store_code) if store_code else None
+    if store is not None and (store.brand_id != brand_id or not store.active):
+        store = None
+    if partner is None and store is None:
+        return None
+    fact = partner_facts(session, [partner.id])[partner.id] if partner is not None else None
+    # A guide's link carries the guide's store as well as the guide.
+    store_id = store.id if store is not None else (fact.guide_store_id if fact else None)
+    touch = Touch(brand_id=brand_id, partner_id=partner.id if partner else None, store_id=store_id,
+                  channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id, created_at=now)
+    session.add(touch)
+    session.flush()
+
+    if user_id is not None and visitor_key:
+        attach_visitor(session, visitor_key=visitor_key, user_id=user_id, mode_of=_mode_of(session), now=now)
+    if fact is not None and fact.active:
+        rule = binding_rule(settings_for(session, brand_id))
+        customer = Customer(user_id, visitor_key)
+        kinds = (SHARER, GUIDE) if fact.guide_store_id is not None else (SHARER,)
+        for kind in kinds:
+            _bind_after_touch(session, kind=kind, brand_id=brand_id, customer=customer, touch=touch_fact(touch),
+                              rule=rule, now=now)
+    return touch
+
+
+def claim_visitor(session, *, visitor_key: str | None, user_id: int, now: datetime) -> None:
+    """At login or registration: the browser's touches and bindings become the user's; then, for
+    brands that bind at registration, bind the user to the last sharer (and guide) in the window."""
+    if not visitor_key or user_id is None:
+        return
+    session.execute(update(Touch).where(Touch.visitor_key == visitor_key, Touch.user_id.is_(None))
+                    .values(user_id=user_id))
+    attach_visitor(session, visitor_key=visitor_key, user_id=user_id, mode_of=_mode_of(session), now=now)
+    brand_ids = session.scalars(select(Touch.brand_id).where(Touch.visitor_key == visitor_key).distinct()).all()
+    for brand_id in brand_ids:
+        rule = binding_rule(settings_for(session, brand_id))
+        if rule.mode == AT_REGISTRATION:
+            _bind_at_registration(session, brand_id=brand_id, customer=Customer(user_id, visitor_key), rule=rule,
+                                  now=now)
+
+
+def _bind_after_touch(session, *, kind: str, brand_id: int, customer: Customer, touch: TouchFact,
+                      rule: BindingRule, now: datetime) -> Binding | None:
+    def decide(current):
+        return binding_after_touch(_current_fact(session, current, now), touch, rule, now)
+
+    return replace_binding(session, brand_id=brand_id, kind=kind, customer=customer, decide=decide, now=now)
+
+
+def _bind_at_registration(session, *, brand_id: int, customer: Customer, rule: BindingRule, now: datetime) -> None:
+    touches = session.scalars(
+        select(Touch).where(Touch.brand_id == brand_id, Touch.user_id == customer.user_id,
+                            Touch.partner_id.is_not(None), Touch.created_at >= now - timedelta(days=rule.window_days),
+                            Touch.created_at <= now)).all()
+    facts = partner_facts(session, {t.partner_id for t in touches})
+    live = [t for t in touches if facts[t.partner_id].active]
+    by_kind = {SHARER: [touch_fact(t) for t in live],
+               GUIDE: [touch_fact(t) for t in live if facts[t.partner_id].guide_store_id is not None]}
+    for kind, kind_touches in by_kind.items():
+        if not kind_touches:
+            continue
+
+        def decide(current, kind_touches=kind_touches):
+            return binding_at_registration(_current_fact(session, current, now), kind_touches, rule, now)
+
+        replace_binding(session, brand_id=brand_id, kind=kind, customer=customer, decide=decide, now=now)
+
+
+def _current_fact(session, current: Binding | None, now: datetime):
+    if current is None:
+        return None
+    active = session.scalar(select(Partner.status).where(Partner.id == current.partner_id)) == "active"
+    return binding_fact(current, partner_active=active, now=now)
+
+
+def _mode_of(session):
+    return lambda brand_id: settings_for(session, brand_id).binding_mode

@@ -1,0 +1,173 @@
+"""The orders tab: every attributed order with this partner's shares and why; filters, pages, htmx, CSV."""
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from mall.clock import utcnow
+from tests.integration import dashboard_data as data
+
+EN = {"Accept-Language": "en"}
+HX = {**EN, "HX-Request": "true"}
+
+
+@pytest.fixture()
+def world(make, db, client, login_as):
+    world = data.World(make, db.session)
+    login_as(world.alice_user)
+    return world
+
+
+def get(client, url, headers=EN) -> str:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_an_order_shows_lines_shares_masked_customer_and_why(world, db, client):
+    row = world.sale(quantity=3, contact_name="Wang Xiaoming", contact_phone="13812345678")
+    html = get(client, "/partner/orders")
+    assert row.number in html
+    assert "Longjing Tea" in html and "× 3" in html
+    assert "Level 1 (sharer) · 10%" in html
+    assert "¥59.70" in html  # 10% of 3 x ¥199, once
+    assert "Pending" in html
+    assert "Last shared link opened" in html and "Shared link" in html and "First touch locks" in html
+    assert "W**" in html and "138****5678" in html
+    assert "13812345678" not in html and "Xiaoming" not in html
+
+
+def test_every_role_of_the_partner_is_listed_with_its_ratio(world, db, client):
+    # Bob's sale pays Alice, his inviter, as level 2 at 2.5%.
+    row = data.order(db.session, world.product)
+    data.attribution(db.session, row, sharer=world.bob, reason="bound_sharer", channel="binding",
+                     binding_mode="last_touch")
+    data.share(db.session, row.lines[0], "level1", partner=world.bob, ratio_bp=1000)
+    data.share(db.session, row.lines[0], "level2", partner=world.alice, ratio_bp=250)
+    html = get(client, "/partner/orders")
+    assert "Level 2 (inviter) · 2.5%" in html
+    assert "¥4.97" in html  # floor(19900 x 2.5%) = 497 fen
+    assert "Customer bound to the sharer" in html and "Last touch wins" in html
+    assert "Level 1 (sharer)" not in html  # Bob's share is Bob's business
+    assert "¥19.90" not in html
+
+
+def test_another_partners_orders_never_appear(world, db, client):
+    mine = world.sale()
+    theirs = world.sale(world.bob)
+    html = get(client, "/partner/orders")
+    assert mine.number in html and theirs.number not in html
+    text = client.get("/partner/orders.csv").get_data(as_text=True)
+    assert mine.number in text and theirs.number not in text
+
+
+def test_reversed_and_void_shares_are_shown_as_such(world, db, client):
+    refunded = world.sale(status="pending")
+    data.reverse(db.session, world.share_of(refunded), 995)
+    cancelled = data.order(db.session, world.product, status="cancelled")
+    data.attribution(db.session, cancelled, sharer=world.alice)
+    data.share(db.session, cancelled.lines[0], "level1", partner=world.alice, status="void")
+    html = get(client, "/partner/orders")
+    assert "reversed ¥9.95" in html
+    assert "Void" in html
+    html = get(client, "/partner/orders?status=reversed")
+    assert refunded.number in html and cancelled.number not in html
+
+
+def test_status_filter(world, db, client):
+    pending = world.sale(status="pending")
+    available = world.sale(status="available")
+    html = get(client, "/partner/orders?status=available")
+    assert available.number in html and pending.number not in html
+    html = get(client, "/partner/orders?status=pending")
+    assert pending.number in html and available.number not in html
+    html = get(client, "/partner/orders")
+    assert pending.number in html and available.number in html
+
+
+def test_date_filter_uses_local_days(world, db, client):
+    now = utcnow()
+    old = world.sale(created_at=now - timedelta(days=10))
+    new = world.sale(created_at=now)
+    day = (now - timedelta(days=10) + timedelta(hours=8)).date()  # Shanghai is UTC+8
+    html = get(client, f"/partner/orders?date_from={day}&date_to={day}")
+    assert old.number in html and new.number not in html
+    html = get(client, f"/partner/orders?date_from={day + timedelta(days=1)}")
+    assert new.number in html and old.number not in html
+
+
+def test_bad_filters_show_an_inline_message_and_list_everything(world, db, client):
+    row = world.sale()
+    html = get(client, "/partner/orders?date_from=yesterday&status=bogus")
+    assert row.number in html
+    # WTForms' own messages (its catalogue, not ours): one inline error under each bad field.
+    assert html.count('class="field has-error"') == 2
+    html = get(client, "/partner/orders?date_from=2024-05-10&date_to=2024-05-01")
+    assert "The end date is before the start date." in html
+
+
+def test_pagination_keeps_the_filters(world, db, client):
+    now = utcnow()
+    orders = [world.sale(status="available", created_at=now - timedelta(minutes=n)) for n in range(12)]
+    world.sale(status="pending")
+    html = get(client, "/partner/orders?status=available")
+    assert "12 orders" in html and "Page 1 of 2" in html
+    assert all(o.number in html for o in orders[:10]) and orders[10].number not in html
+    assert 'href="/partner/orders?page=2&amp;status=available"' in html
+    html = get(client, "/partner/orders?page=2&status=available")
+    assert orders[10].number in html and orders[11].number in html and orders[0].number not in html
+    assert get(client, "/partner/orders?page=99").count('class="card order-card"') == 0
+
+
+def test_htmx_gets_the_list_fragment_only(world, db, client):
+    row = world.sale()
+    response = client.get("/partner/orders?status=pending", headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert row.number in html
+    assert "<html" not in html and 'class="tabs"' not in html and "<form" not in html
+    assert "HX-Request" in response.headers["Vary"]
+    page = get(client, "/partner/orders?status=pending")
+    assert "<html" in page and 'hx-get="/partner/orders"' in page and 'hx-target="#order-list"' in page
+    assert 'hx-push-url="true"' in page and 'method="get"' in page
+    # Back/forward to a pushed URL that htmx no longer caches: it swaps the whole body, so send the page.
+    restored = client.get("/partner/orders?status=pending", headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restored.get_data(as_text=True)
+
+
+def test_csv_export_of_the_filtered_list(world, db, client):
+    pending = world.sale(quantity=2, contact_name="Wang Xiaoming", contact_phone="13812345678")
+    available = world.sale(status="available")
+    response = client.get("/partner/orders.csv?status=pending", headers=EN)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="commission-tea-') and disposition.endswith('.csv"')
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["Order", "Date", "Customer", "Phone"]
+    assert len(rows) == 2
+    record = dict(zip(rows[0], rows[1]))
+    assert record["Order"] == pending.number
+    assert record["Customer"] == "W**" and record["Phone"] == "138****5678"
+    assert record["Quantity"] == "2" and record["Line total (yuan)"] == "398.00"
+    assert record["Commission (yuan)"] == "39.80" and record["Reversed (yuan)"] == "0.00"
+    assert record["Ratio"] == "10%" and record["Role"] == "Level 1 (sharer)" and record["Status"] == "Pending"
+    assert "13812345678" not in text and available.number not in text
+
+
+def test_csv_link_carries_the_filters(world, db, client):
+    world.sale()
+    html = get(client, "/partner/orders?status=pending&date_from=2024-01-01")
+    assert 'href="/partner/orders.csv?status=pending&amp;date_from=2024-01-01"' in html
+
+
+def test_csv_cells_cannot_become_formulas(world, db, client, make):
+    product = make.product(world.brand, skus=(("=1+1", 1000, 5),), title="=HYPERLINK(\"x\")")
+    row = data.order(db.session, product)
+    data.attribution(db.session, row, sharer=world.alice)
+    data.share(db.session, row.lines[0], "level1", partner=world.alice)
+    text = client.get("/partner/orders.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and "'=1+1" in text

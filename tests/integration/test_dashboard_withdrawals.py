@@ -1,0 +1,142 @@
+"""The withdrawals tab: history with progress, and the request form in front of the ledger's service."""
+import re
+import sys
+import types
+
+import pytest
+
+from mall.commission.models import Withdrawal
+from tests.conftest import csrf_from
+from tests.integration import dashboard_data as data
+
+EN = {"Accept-Language": "en"}
+
+def request_key(html: str) -> str:
+    match = re.search(r'<input[^>]*name="request_key"[^>]*value="([^"]+)"', html)
+    assert match, "no request key in the form"
+    return match.group(1)
+
+
+class FakeLedger:
+    """Stands in for mall.commission.withdrawals, to test the page's side of the contract alone."""
+
+    def __init__(self, error_message=None):
+        self.calls = []
+        self.module = types.ModuleType("mall.commission.withdrawals")
+
+        class WithdrawalError(Exception):
+            def __init__(self, message):
+                super().__init__(message)
+                self.message = message
+
+        def request_withdrawal(session, *, partner_id, amount_fen, request_key, now):
+            self.calls.append({"partner_id": partner_id, "amount_fen": amount_fen, "request_key": request_key})
+            if error_message:
+                raise WithdrawalError(error_message)
+
+        self.module.WithdrawalError = WithdrawalError
+        self.module.request_withdrawal = request_withdrawal
+
+
+@pytest.fixture()
+def world(make, db, client, login_as):
+    world = data.World(make, db.session)
+    login_as(world.alice_user)
+    return world
+
+
+def form_page(client) -> str:
+    return client.get("/partner/withdrawals", headers=EN).get_data(as_text=True)
+
+
+def submit(client, amount, html=None, **extra):
+    html = html or form_page(client)
+    payload = {"csrf_token": csrf_from(html), "request_key": request_key(html), "amount": amount, **extra}
+    return client.post("/partner/withdrawals", data=payload, headers=EN)
+
+
+def test_history_shows_each_withdrawal_with_its_progress(world, db, client):
+    world.sale(status="available", quantity=10)  # ¥199.00 available
+    data.withdrawal(db.session, world.alice, 1000, status="paid", fee_fen=10)
+    data.withdrawal(db.session, world.alice, 2000, status="approved")
+    data.withdrawal(db.session, world.alice, 3000, status="rejected", reason="Bank account name does not match")
+    data.withdrawal(db.session, world.alice, 4000, status="failed")
+    data.withdrawal(db.session, world.bob, 9900, status="rejected")  # Bob's
+    html = form_page(client)
+    assert "¥10.00" in html and "¥20.00" in html and "¥30.00" in html and "¥40.00" in html
+    assert "¥99.00" not in html
+    assert "Bank account name does not match" in html
+    assert "Fee ¥0.10" in html
+    steps = re.findall(r'<li class="step([^"]*)"\s*(aria-current="step")?>([^<]+)</li>', html)
+    labels = [(cls.strip(), bool(current), text) for cls, current, text in steps]
+    # newest first: failed, rejected, approved, paid
+    assert labels[:3] == [("done", False, "Requested"), ("done", False, "Approved"),
+                          ("done stopped", True, "Payout failed")]
+    assert labels[3:5] == [("done", False, "Requested"), ("done stopped", True, "Rejected")]
+    assert labels[5:8] == [("done", False, "Requested"), ("done", True, "Approved"), ("", False, "Paid out")]
+    assert labels[8:11] == [("done", False, "Requested"), ("done", False, "Approved"), ("done", True, "Paid out")]
+    assert 'class="stat-available">¥169.00<' in html  # 199 - 10 paid - 20 reserved; rejected and failed returned
+
+
+def test_an_accepted_request_redirects_with_a_message(world, db, client, monkeypatch):
+    fake = FakeLedger()
+    monkeypatch.setitem(sys.modules, "mall.commission.withdrawals", fake.module)
+    html = form_page(client)
+    response = submit(client, " 19.90 ", html)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/partner/withdrawals")
+    assert fake.calls == [{"partner_id": world.alice.id, "amount_fen": 1990, "request_key": request_key(html)}]
+    assert "Your withdrawal request was sent." in client.get("/partner/withdrawals", headers=EN).get_data(as_text=True)
+
+
+def test_the_ledgers_refusal_is_shown_inline(world, db, client, monkeypatch):
+    fake = FakeLedger("The amount is below the minimum withdrawal.")
+    monkeypatch.setitem(sys.modules, "mall.commission.withdrawals", fake.module)
+    html = form_page(client)
+    response = submit(client, "5", html)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'role="alert">The amount is below the minimum withdrawal.<' in page
+    assert request_key(page) != request_key(html)  # a fresh key for the next attempt
+    assert 'value="5"' in page  # what they typed stays
+
+
+@pytest.mark.parametrize("amount", ["", "abc", "0", "-5", "1.234", "12345678901234"])
+def test_a_bad_amount_is_refused_before_the_ledger(world, db, client, monkeypatch, amount):
+    fake = FakeLedger()
+    monkeypatch.setitem(sys.modules, "mall.commission.withdrawals", fake.module)
+    response = submit(client, amount)
+    assert response.status_code == 422
+    assert 'class="error" role="alert"' in response.get_data(as_text=True)
+    assert fake.calls == []
+
+
+def test_a_request_without_csrf_token_changes_nothing(world, db, client, monkeypatch):
+    fake = FakeLedger()
+    monkeypatch.setitem(sys.modules, "mall.commission.withdrawals", fake.module)
+    html = form_page(client)
+    response = client.post("/partner/withdrawals", data={"amount": "10", "request_key": request_key(html)})
+    assert response.status_code == 400
+    assert fake.calls == []
+
+
+def test_without_the_ledger_module_the_page_still_works(world, db, client, monkeypatch):
+    monkeypatch.setitem(sys.modules, "mall.commission.withdrawals", None)  # import fails
+    response = submit(client, "10")
+    assert response.status_code == 422
+    assert "Withdrawals are not available yet." in response.get_data(as_text=True)
+
+
+def test_a_real_request_reserves_the_money_once(world, db, client):
+    pytest.importorskip("mall.commission.withdrawals")
+    world.sale(status="available", quantity=10)  # ¥199.00 available
+    html = form_page(client)
+    first = submit(client, "150", html)
+    again = submit(client, "150", html)  # a double tap: same key
+    assert first.status_code == 303 and again.status_code == 303
+    assert db.session.query(Withdrawal).filter_by(partner_id=world.alice.id).count() == 1
+    page = form_page(client)
+    assert 'class="stat-available">¥49.00<' in page
+    assert "¥150.00" in page and 'aria-current="step">Requested<' in page
+    refused = submit(client, "100")
+    assert refused.status_code == 422
+    assert "You do not have that much available." in refused.get_data(as_text=True)

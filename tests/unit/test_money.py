@@ -1,0 +1,23 @@
+import pytest
+
+from mall.money import format_fen, parse_yuan
+
+
+@pytest.mark.parametrize("text, fen", [
+    ("19", 1900), ("19.9", 1990), ("19.90", 1990), ("0.01", 1), ("¥1,299.00", 129900), (" 5 ", 500),
+])
+def test_parse_yuan_accepts_what_people_type(text, fen):
+    assert parse_yuan(text) == fen
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1e3", "-5", "+5", "1.234", "NaN", "Infinity", "1,23", "99999999999999"])
+def test_parse_yuan_refuses_anything_else(text):
+    with pytest.raises(ValueError):
+        parse_yuan(text)
+
+
+@pytest.mark.parametrize("fen, locale, text", [
+    (1990, "zh_CN", "¥19.90"), (123456789, "en", "¥1,234,567.89"), (-500, "en", "-¥5.00"), (0, "zh_CN", "¥0.00"),
+])
+def test_format_fen(fen, locale, text):
+    assert format_fen(fen, locale) == text
