@@ -40,8 +40,10 @@ def create_app(config: dict | type | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     from mall import cli, errors, templating
+    from mall.referral import hooks as referral_hooks
 
     errors.register(app)
+    referral_hooks.register(app)
     templating.register(app)
     cli.register(app)
     hops = app.config["TRUSTED_PROXY_HOPS"]

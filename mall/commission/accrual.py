@@ -17,7 +17,8 @@ PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED, O
 
 def accrue_order(session, order_id: int, *, now: datetime) -> int:
     """Call once the order is marked paid: its planned shares become pending; returns how many (0 on a replay)."""
-    order = session.get(Order, order_id)
+    # populate_existing: the status was just changed by a conditional UPDATE the identity map has not seen
+    order = session.get(Order, order_id, populate_existing=True)
     if order is None or order.status not in PAID_STATUSES:
         return 0
     return accrue_planned(session, order, key=f"accrual:{order_id}", now=now)

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from mall.catalog.models import Product, Sku, Store
 from mall.catalog.pricing import unit_price_fen
+from mall.commission.plan import plan_order
 from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, clean_text, normalize_phone
 from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
+from mall.referral.service import credit_for_checkout
 
 MAX_LINE_QUANTITY = 99  # config MAX_LINE_QUANTITY; a line larger than this is a typo or an attack
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -30,6 +32,7 @@ class CheckoutRequest:
     pickup_store_id: int | None = None
     note: str = ""
     user_id: int | None = None
+    visitor_key: str | None = None  # the browser's signed visitor id: its touches and bindings credit the order
 
 
 class CheckoutError(Exception):
@@ -119,6 +122,11 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
     session.add(OrderLine(order_id=order.id, product_id=product.id, sku_id=sku.id, title=product.title,
                           sku_name=sku.name, unit_price_fen=unit_fen, quantity=req.quantity,
                           total_fen=unit_fen * req.quantity, refunded_fen=0))
+    session.flush()
+    # Attribution is fixed now, with the order: later bindings or ratio changes never rewrite it.
+    credit = credit_for_checkout(session, brand_id=product.brand_id, buyer_user_id=req.user_id,
+                                 visitor_key=req.visitor_key, now=now)
+    plan_order(session, order, credit, now=now)
     session.commit()
     return order
 

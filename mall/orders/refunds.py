@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mall.orders.contact import clean_text
+from mall.commission.reversal import reverse_refund
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.orders.states import move
 from mall.payments.provider import RefundRefused
@@ -104,6 +105,7 @@ def approve_refund(session: Session, refund_id: int, *, by_user_id: int | None, 
     _add_refunded(session, Order, refund.order_id, refund.amount_fen)
     # Everything paid has gone back: the order as a whole is refunded.
     move(session, refund.order_id, OrderStatus.REFUNDED, now=now, where=(Order.refunded_fen == Order.total_fen,))
+    reverse_refund(session, refund.id, now=now)  # the same fraction of every share, in this transaction
     order = session.get(Order, refund.order_id)
     session.refresh(order)
     try:

@@ -7,6 +7,7 @@ from mall.catalog.listing import brand_stores
 from mall.catalog.pages import product_page_context, published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
+from mall.referral.visitor import get_visitor_key
 from mall.orders import states
 from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
 from mall.orders.forms import checkout_form_for, refund_form_for
@@ -44,7 +45,7 @@ def _checkout_request(form) -> CheckoutRequest:
         contact_phone=form.contact_phone.data, delivery=form.delivery.data,
         idempotency_key=form.idempotency_key.data, address=form.address.data or "",
         pickup_store_id=form.pickup_store_id.data, note=form.note.data or "",
-        user_id=current_user.id if current_user.is_authenticated else None)
+        user_id=current_user.id if current_user.is_authenticated else None, visitor_key=get_visitor_key())
 
 
 def _to_payment(order):

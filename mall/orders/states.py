@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mall.catalog.models import Sku
+from mall.commission.accrual import accrue_order, void_order
 from mall.orders.models import Order, OrderLine, OrderStatus as S
 
 # status -> the statuses it may move to. "refunded" is reached only through refunds.approve_refund,
@@ -56,7 +57,10 @@ def mark_paid(session: Session, order_id: int, *, amount_fen: int, now: datetime
     total = session.scalar(select(Order.total_fen).where(Order.id == order_id))
     if total is None or amount_fen != total:
         raise AmountMismatch(f"order {order_id}: paid {amount_fen}, total {total}")
-    return _commit(session, move(session, order_id, S.PAID, now=now, where=(Order.total_fen == amount_fen,)))
+    paid = move(session, order_id, S.PAID, now=now, where=(Order.total_fen == amount_fen,))
+    if paid:  # commission accrues in the same transaction as the payment that earns it
+        accrue_order(session, order_id, now=now)
+    return _commit(session, paid)
 
 
 def ship(session: Session, order_id: int, *, now: datetime) -> bool:
@@ -77,6 +81,7 @@ def cancel(session: Session, order_id: int, *, now: datetime) -> bool:
         for sku_id, quantity in lines:
             session.execute(update(Sku).where(Sku.id == sku_id).values(stock=Sku.stock + quantity)
                             .execution_options(synchronize_session=False))
+        void_order(session, order_id, now=now)
     return _commit(session, cancelled)
 
 
