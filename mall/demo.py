@@ -11,6 +11,7 @@ from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
 from mall.orders.models import Order
 
@@ -19,25 +20,26 @@ URL = "http://127.0.0.1:5000"
 # Fixed creation times keep "newest first" the same on every machine.
 CATALOGUE_EPOCH = datetime(2025, 1, 1, 8, 0)
 
-# (role, login, name, brand slug, store index in STORES, inviter login)
+STORE_CODES = ["JASTR2", "HZSTR3", "BJSTR4"]  # fixed, so printed store-code links work on every machine
+# (role, login, name, brand slug, store index in STORES); partner trees are in mall/demo_orders.PARTNERS
 PEOPLE = [
-    (Role.PLATFORM_ADMIN, "13800000000", "周平台", None, None, None),
-    (Role.BRAND_ADMIN, "13800000001", "李茶茶", "yunling-tea", None, None),
-    (Role.BRAND_ADMIN, "13800000002", "王清颜", "qingyan-skin", None, None),
-    (Role.STORE_MANAGER, "13800000003", "陈店长", "yunling-tea", 0, None),
-    (Role.GUIDE, "13800000011", "张小雨", "yunling-tea", 0, None),
-    (Role.GUIDE, "13800000012", "刘一鸣", "yunling-tea", 1, None),
-    (Role.GUIDE, "13800000013", "赵可可", "qingyan-skin", 2, None),
-    # Two level-1 partners, each with two level-2 partners they invited.
-    (Role.PARTNER, "13900000001", "孙悦", None, None, None),
-    (Role.PARTNER, "13900000002", "吴桐", None, None, None),
-    (Role.PARTNER, "13900000011", "郑晓", None, None, "13900000001"),
-    (Role.PARTNER, "13900000012", "冯佳", None, None, "13900000001"),
-    (Role.PARTNER, "13900000021", "何静", None, None, "13900000002"),
-    (Role.PARTNER, "13900000022", "许诺", None, None, "13900000002"),
-    (Role.CONSUMER, "13700000001", "林晓", None, None, None),
-    (Role.CONSUMER, "13700000002", "黄佳", None, None, None),
-    (Role.CONSUMER, "consumer@example.com", "高远", None, None, None),
+    (Role.PLATFORM_ADMIN, "13800000000", "周平台", None, None),
+    (Role.BRAND_ADMIN, "13800000001", "李茶茶", "yunling-tea", None),
+    (Role.BRAND_ADMIN, "13800000002", "王清颜", "qingyan-skin", None),
+    (Role.STORE_MANAGER, "13800000003", "陈店长", "yunling-tea", 0),
+    (Role.GUIDE, "13800000011", "张小雨", "yunling-tea", 0),
+    (Role.GUIDE, "13800000012", "刘一鸣", "yunling-tea", 1),
+    (Role.GUIDE, "13800000013", "赵可可", "qingyan-skin", 2),
+    # Two level-1 partners, each with two level-2 partners they invited (see demo_orders.PARTNERS).
+    (Role.PARTNER, "13900000001", "孙悦", None, None),
+    (Role.PARTNER, "13900000002", "吴桐", None, None),
+    (Role.PARTNER, "13900000011", "郑晓", None, None),
+    (Role.PARTNER, "13900000012", "冯佳", None, None),
+    (Role.PARTNER, "13900000021", "何静", None, None),
+    (Role.PARTNER, "13900000022", "许诺", None, None),
+    (Role.CONSUMER, "13700000001", "林晓", None, None),
+    (Role.CONSUMER, "13700000002", "黄佳", None, None),
+    (Role.CONSUMER, "consumer@example.com", "高远", None, None),
 ]
 
 
@@ -46,25 +48,17 @@ def load_demo() -> str:
     session = db.session
     now = utcnow()
     brands = {slug: _brand(session, slug, name, description) for slug, name, description in BRANDS}
-    stores = [_store(session, brands[slug], name, address, phone) for slug, name, address, phone in STORES]
-    for role, login, name, brand_slug, store_index, inviter in PEOPLE:
+    stores = [_store(session, brands[slug], name, address, phone, code)
+              for (slug, name, address, phone), code in zip(STORES, STORE_CODES)]
+    for role, login, name, brand_slug, store_index in PEOPLE:
         _user(session, role, login, name, brands.get(brand_slug),
-              stores[store_index] if store_index is not None else None, inviter)
+              stores[store_index] if store_index is not None else None)
     for position, item in enumerate(PRODUCTS):
         _product(session, brands[item.brand], item, position, now)
     session.commit()
+    load_demo_partners(session, now)
     orders = load_demo_orders(session, now)
     return summary(session, orders)
-
-
-def load_demo_orders(session, now: datetime) -> int:
-    """Demo orders in every state; returns how many were created."""
-    return _demo_orders(session, now)
-
-
-def _demo_orders(session, now: datetime) -> int:
-    # Demo orders (every state) are added here once the checkout and order-state services exist.
-    return 0
 
 
 def _brand(session, slug: str, name: str, description: str) -> Brand:
@@ -76,24 +70,22 @@ def _brand(session, slug: str, name: str, description: str) -> Brand:
     return brand
 
 
-def _store(session, brand: Brand, name: str, address: str, phone: str) -> Store:
+def _store(session, brand: Brand, name: str, address: str, phone: str, code: str) -> Store:
     store = session.scalar(select(Store).where(Store.brand_id == brand.id, Store.name == name))
     if store is None:
-        store = Store(brand_id=brand.id, name=name, address=address, phone=phone)
+        store = Store(brand_id=brand.id, name=name, address=address, phone=phone, code=code)
         session.add(store)
         session.flush()
     return store
 
 
-def _user(session, role: Role, login: str, name: str, brand: Brand | None, store: Store | None,
-          inviter_login: str | None) -> User:
+def _user(session, role: Role, login: str, name: str, brand: Brand | None, store: Store | None) -> User:
     column = User.email if "@" in login else User.phone
     user = session.scalar(select(User).where(column == login))
     if user is not None:
         return user
-    inviter = session.scalar(select(User).where(User.phone == inviter_login)) if inviter_login else None
     user = User(role=role, name=name, brand_id=(store.brand_id if store else brand.id if brand else None),
-                store_id=store.id if store else None, inviter_id=inviter.id if inviter else None,
+                store_id=store.id if store else None,
                 created_at=CATALOGUE_EPOCH, **({"email": login} if "@" in login else {"phone": login}))
     user.set_password(DEMO_PASSWORD)
     session.add(user)
@@ -144,6 +136,10 @@ def summary(session, orders: int) -> str:
         f"{count(Product)} products, {count(Sku)} SKUs, {count(Order)} orders ({orders} new).",
         f"Open the mall at {URL}",
         f"Demo logins (password {DEMO_PASSWORD} for all):",
+    ]
+    lines += [
+        "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
+        f"  {URL}/p/H7SMB8Y/SYTEA2   {URL}/shop/ZXTEA3   {URL}/p/9PWSHDF/GDZXY8   {URL}/s/{STORE_CODES[0]}",
     ]
     width = max(len(role) for role, *_ in PEOPLE)
     for role, login, name, *_ in PEOPLE:

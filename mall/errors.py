@@ -1,5 +1,5 @@
 """Friendly error pages in the visitor's language; nothing a visitor sends should reach a 500."""
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +16,15 @@ MESSAGES = {
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text we store or look up may hold NUL: PostgreSQL refuses it with an error, so refuse it first.
+        if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+            abort(400)
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if any("\x00" in value for value in request.form.values()):
+                abort(400)
+
     @app.errorhandler(CSRFError)
     def csrf_error(err):
         message = _l("Your form expired or was sent from elsewhere. Please reload the page and try again.")

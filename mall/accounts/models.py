@@ -45,14 +45,11 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.CONSUMER)
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id"), index=True)
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), index=True)
-    # The partner who invited this one (upline); the referral issue adds codes and cycle checks.
-    inviter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     brand = relationship("Brand", foreign_keys=[brand_id])
     store = relationship("Store", foreign_keys=[store_id])
-    inviter = relationship("User", remote_side=[id])
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

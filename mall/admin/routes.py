@@ -1,12 +1,23 @@
-"""The brand admin's order pages: list and filter orders, ship, complete, decide refunds.
-(The full console comes later; every rule lives in mall.orders, these views only call it.)"""
+"""The brand admin's order pages: list and filter orders, ship, complete, decide refunds, re-attribute.
+(The full console comes later; every rule lives in mall.orders and mall.commission, these views only call it.)
+
+The withdrawal queue and the partner pages are blueprints of their own, nested under this one, so
+all the admin's endpoints read admin.*: admin.withdrawals.queue, admin.partners.index.
+"""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.forms import OrderFilterForm, RejectRefundForm
+from mall.admin.forms import OrderFilterForm, ReattributeForm, RejectRefundForm
+from mall.admin.labels import admin_label
+from mall.admin.order_commission import order_commission
+from mall.admin.partner_routes import bp as partners_bp
+from mall.admin.reattribution import credit_from_codes
+from mall.admin.withdrawal_routes import bp as withdrawals_bp
+from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
+from mall.commission.plan import ReattributionError, reattribute
 from mall.extensions import db
 from mall.money import format_fen
 from mall.orders import states
@@ -15,8 +26,15 @@ from mall.orders.queries import order_by_number, orders_of_brand
 from mall.orders.refunds import RefundError, approve_refund, reject_refund
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_blueprint(withdrawals_bp)
+bp.register_blueprint(partners_bp)
 PER_PAGE = 20
 MAX_PAGE = 10_000
+
+
+@bp.app_template_filter("admin_label")
+def _admin_label_filter(code, table):
+    return admin_label(code, table)
 
 
 @bp.get("/orders")
@@ -27,7 +45,7 @@ def orders():
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     listing = db.paginate(orders_of_brand(brand_id, filters.status.data), page=page, per_page=PER_PAGE,
                           error_out=False)
-    return render_template("admin/orders.html", orders=listing, filters=filters)
+    return render_template("admin/orders.html", orders=listing, filters=filters, tab="orders")
 
 
 @bp.get("/orders/<number>")
@@ -37,13 +55,19 @@ def order(number: str):
     return _order_page(found)
 
 
-def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int | None = None, status=200):
+def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int | None = None, status=200,
+                reattribute_form: ReattributeForm | None = None, reattribute_error: str | None = None):
     # One reject form per open request, each with its own prefix so their field ids never clash.
     forms = {refund.id: RejectRefundForm(formdata=None, prefix=f"refund-{refund.id}")
              for refund in found.refunds if refund.status == RefundStatus.REQUESTED}
     if invalid is not None:
         forms[invalid_id] = invalid
-    return render_template("admin/order.html", order=found, reject_forms=forms), status
+    commission = order_commission(db.session, found)
+    if reattribute_form is None:
+        reattribute_form = _reattribute_form(found, formdata=None)
+    return render_template("admin/order.html", order=found, reject_forms=forms, commission=commission,
+                           reattribute_form=reattribute_form, reattribute_error=reattribute_error,
+                           tab="orders"), status
 
 
 @bp.post("/orders/<number>/ship")
@@ -99,6 +123,28 @@ def reject(number: str, refund_id: int):
     reject_refund(db.session, refund.id, by_user_id=current_user.id, reason=form.reason.data, now=utcnow())
     flash(_("Refund rejected."), "success")
     return _back(number)
+
+
+@bp.post("/orders/<number>/reattribute")
+@login_required
+def reattribute_order(number: str):
+    found = _order_or_404(number)
+    form = _reattribute_form(found)
+    if not form.validate():
+        return _order_page(found, reattribute_form=form, status=422)
+    try:
+        credit = credit_from_codes(db.session, found, sharer_code=form.sharer_code.data,
+                                   guide_code=form.guide_code.data, store_id=form.store_id)
+        reattribute(db.session, found.id, credit, actor_id=current_user.id, reason=form.reason.data, now=utcnow())
+    except ReattributionError as err:
+        db.session.rollback()
+        return _order_page(found, reattribute_form=form, reattribute_error=str(err.message), status=422)
+    flash(_("The order was re-attributed; the commission follows the new attribution."), "success")
+    return _back(number)
+
+
+def _reattribute_form(found, **kwargs) -> ReattributeForm:
+    return ReattributeForm(prefix="reattribute", **kwargs).with_stores(brand_stores(db.session, found.brand_id))
 
 
 def _order_or_404(number: str):

@@ -24,6 +24,7 @@ REASONS = {
     "bound_sharer": _l("Customer bound to the sharer"),
     "last_touch": _l("Last shared link opened"),
     "store_code": _l("Store code scanned"),
+    "manual": _l("Re-attributed by the brand"),
     "no_sharer": _l("No sharer"),
 }
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from mall.accounts.models import Role, User
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.referral.models import Partner
 from mall.extensions import db as _db
 from tests.conftest import csrf_from
 
@@ -19,7 +20,7 @@ def snapshot(db) -> list:
     products = db.session.execute(select(Product.code, Product.title, Product.published, Product.promo_ends_at)
                                   .order_by(Product.code)).all()
     skus = db.session.execute(select(Sku.product_id, Sku.name, Sku.price_fen, Sku.stock).order_by(Sku.id)).all()
-    people = db.session.execute(select(User.phone, User.email, User.role, User.inviter_id).order_by(User.id)).all()
+    people = db.session.execute(select(User.phone, User.email, User.role).order_by(User.id)).all()
     return [products, skus, people]
 
 
@@ -52,10 +53,11 @@ def test_demo_people_cover_every_role_and_a_two_level_invite_tree(runner, db):
     assert {role: len(people) for role, people in by_role.items()} == {
         "platform_admin": 1, "brand_admin": 2, "store_manager": 1, "guide": 3, "partner": 6, "consumer": 3}
     assert all(guide.store_id and guide.brand_id == guide.store.brand_id for guide in by_role["guide"])
-    level1 = [p for p in by_role["partner"] if p.inviter_id is None]
-    level2 = [p for p in by_role["partner"] if p.inviter_id is not None]
+    partners = db.session.scalars(select(Partner).join(User).where(User.role == Role.PARTNER)).all()
+    level1 = [p for p in partners if p.inviter_id is None]
+    level2 = [p for p in partners if p.inviter_id is not None]
     assert len(level1) == 2 and len(level2) == 4
-    assert all(p.inviter in level1 and p.inviter.inviter_id is None for p in level2)
+    assert all(p.inviter in level1 and p.brand_id == p.inviter.brand_id for p in level2)
     assert sorted(sum(p.inviter_id == leader.id for p in level2) for leader in level1) == [2, 2]
     assert {store.brand.slug for store in db.session.scalars(select(Store))} == {"yunling-tea", "qingyan-skin"}
 

@@ -35,7 +35,7 @@ def test_a_guest_opens_their_order_by_its_link(client, make, db):
     assert 'name="robots" content="noindex"' in html
 
 
-@pytest.mark.parametrize("token", ["nope", "x" * 65, "x" * 2000, "%00", "abc%00def", "' OR 1=1 --", "%E4%B8%AD"])
+@pytest.mark.parametrize("token", ["nope", "x" * 65, "x" * 2000, "' OR 1=1 --", "%E4%B8%AD"])
 def test_unknown_order_links_are_404(client, db, token):
     response = client.get(f"/o/{token}", headers=EN)
     assert response.status_code == 404

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2b386ad2d95f
+Revision ID: 726d6dad1eaf
 Revises: 
-Create Date: 2026-11-24 02:58:53.496220
+Create Date: 2026-11-24 03:36:56.950627
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2b386ad2d95f'
+revision = '726d6dad1eaf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -201,7 +201,6 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('brand_id', sa.Integer(), nullable=True),
     sa.Column('store_id', sa.Integer(), nullable=True),
-    sa.Column('inviter_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("role <> 'brand_admin' OR brand_id IS NOT NULL", name=op.f('ck_users_admin_has_brand')),
@@ -209,7 +208,6 @@ def upgrade():
     sa.CheckConstraint("role NOT IN ('guide','store_manager') OR store_id IS NOT NULL", name=op.f('ck_users_staff_has_store')),
     sa.CheckConstraint('phone IS NOT NULL OR email IS NOT NULL', name=op.f('ck_users_has_login')),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_users_brand_id_brands')),
-    sa.ForeignKeyConstraint(['inviter_id'], ['users.id'], name=op.f('fk_users_inviter_id_users')),
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_users_store_id_stores')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
@@ -217,7 +215,6 @@ def upgrade():
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_brand_id'), ['brand_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_users_inviter_id'), ['inviter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_store_id'), ['store_id'], unique=False)
 
     op.create_table('audit_log',
@@ -623,7 +620,6 @@ def downgrade():
     op.drop_table('audit_log')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_store_id'))
-        batch_op.drop_index(batch_op.f('ix_users_inviter_id'))
         batch_op.drop_index(batch_op.f('ix_users_brand_id'))
 
     op.drop_table('users')
