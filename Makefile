@@ -25,6 +25,7 @@ run: install
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: install
+	$(BIN)/ruff check mall tests app.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-read every gettext string from code and templates into the catalogues (then translate the new ones).

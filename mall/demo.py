@@ -49,7 +49,7 @@ def load_demo() -> str:
     now = utcnow()
     brands = {slug: _brand(session, slug, name, description) for slug, name, description in BRANDS}
     stores = [_store(session, brands[slug], name, address, phone, code)
-              for (slug, name, address, phone), code in zip(STORES, STORE_CODES)]
+              for (slug, name, address, phone), code in zip(STORES, STORE_CODES, strict=True)]
     for role, login, name, brand_slug, store_index in PEOPLE:
         _user(session, role, login, name, brands.get(brand_slug),
               stores[store_index] if store_index is not None else None)

@@ -1,10 +1,18 @@
 """Every model, imported once so Flask-Migrate and the tests see the whole schema."""
 from mall.accounts.models import User  # noqa: F401
+from mall.audit.models import AuditLog  # noqa: F401
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store  # noqa: F401
+from mall.commission.models import (  # noqa: F401
+                                    Account,
+                                    CommissionSettings,
+                                    CommissionShare,
+                                    LedgerEntry,
+                                    LedgerTransaction,
+                                    OrderAttribution,
+                                    ProductRatio,
+                                    Withdrawal,
+)
 from mall.orders.models import Order, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa: F401
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
-from mall.audit.models import AuditLog  # noqa: F401
-from mall.commission.models import (Account, CommissionSettings, CommissionShare, LedgerEntry,  # noqa: F401
-                                    LedgerTransaction, OrderAttribution, ProductRatio, Withdrawal)
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401

@@ -2,7 +2,6 @@
 import re
 from decimal import ROUND_DOWN, Decimal
 
-
 from babel.numbers import format_decimal
 
 FEN_PER_YUAN = 100

@@ -1,6 +1,7 @@
 """Jinja filters and globals: money, masking and labels are formatted only here, at the edge."""
 from flask import Flask, request
-from flask_babel import format_datetime, format_timedelta, get_locale, lazy_gettext as _l
+from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import lazy_gettext as _l
 
 from mall.clock import utcnow
 from mall.money import format_fen

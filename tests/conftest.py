@@ -17,7 +17,6 @@ from sqlalchemy import text
 from mall import create_app
 from mall.config import TestConfig
 from mall.extensions import db as _db
-
 from tests import factories
 
 

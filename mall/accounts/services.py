@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mall.accounts.models import Role, User
+from mall.domain import DomainError
 
 MIN_PASSWORD = 8
 # Hashing is deliberately slow; an unbounded password would let one request burn the CPU.
@@ -23,15 +24,10 @@ CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     message = _l("Your account could not be created.")
 
     field = "login"  # the form field the message belongs beside
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message is not None:
-            self.message = message
 
 
 class InvalidLogin(AccountError):

@@ -5,7 +5,8 @@ The withdrawal queue and the partner pages are blueprints of their own, nested u
 all the admin's endpoints read admin.*: admin.withdrawals.queue, admin.partners.index.
 """
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id

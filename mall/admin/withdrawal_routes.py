@@ -5,15 +5,25 @@ a forged id cannot reach another brand's money; the service's conditional UPDATE
 (or two admins at once) decide and pay once.
 """
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
 from mall.admin.forms import ReasonForm, WithdrawalFilterForm
 from mall.admin.withdrawal_queue import STATUSES, withdrawal_of_brand, withdrawal_queue
 from mall.clock import utcnow
-from mall.commission.withdrawals import (DebtOutstanding, NotEnoughAvailable, WithdrawalError, approve_withdrawal,
-                                         fail_withdrawal, pay_withdrawal, reject_withdrawal, retry_withdrawal)
+from mall.commission.withdrawals import (
+    DebtOutstanding,
+    NotEnoughAvailable,
+    WithdrawalError,
+    approve_withdrawal,
+    fail_withdrawal,
+    pay_withdrawal,
+    reject_withdrawal,
+    retry_withdrawal,
+)
 from mall.extensions import db
 from mall.money import format_fen
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, select
 
-from mall.commission.ledger import (ACCRUAL, AVAILABLE, PENDING, REVERSAL, WITHDRAWING, WITHDRAWN)
+from mall.commission.ledger import ACCRUAL, AVAILABLE, PENDING, REVERSAL, WITHDRAWING, WITHDRAWN
 from mall.commission.models import Account, CommissionShare, LedgerEntry, LedgerTransaction, Withdrawal
 from mall.commission.settings import BP_PER_UNIT
 from mall.orders.models import OrderLine

@@ -16,6 +16,7 @@ from mall.commission.owners import lock_for
 from mall.commission.reversal import catch_up, take_back_rest
 from mall.commission.rules import MAX_LEVELS, Beneficiary, Ratios, split_commission
 from mall.commission.settings import ratio, ratio_bps, settings_for
+from mall.domain import DomainError
 from mall.orders.models import Order, OrderLine, OrderStatus
 from mall.referral.attribution import Credit, PartnerFact, _chain  # the one upline rule, shared with checkout
 from mall.referral.models import Partner
@@ -24,13 +25,8 @@ LIVE = ("planned", "pending", "available")
 REASON_MAX = 300
 
 
-class ReattributionError(Exception):
+class ReattributionError(DomainError):
     message = _l("This order cannot be re-attributed.")
-
-    def __init__(self, message=None):
-        super().__init__(message if message is not None else self.message)
-        if message is not None:
-            self.message = message
 
 
 def plan_order(session, order: Order, credit: Credit, *, now: datetime) -> None:

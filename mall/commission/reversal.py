@@ -13,8 +13,17 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from mall.commission.ledger import (AVAILABLE, DEBT, PAYABLE, PENDING, REVERSAL, balance, brand_account,
-                                    owner_account, post)
+from mall.commission.ledger import (
+    AVAILABLE,
+    DEBT,
+    PAYABLE,
+    PENDING,
+    REVERSAL,
+    balance,
+    brand_account,
+    owner_account,
+    post,
+)
 from mall.commission.models import CommissionShare
 from mall.commission.owners import beneficiary, lock_for
 from mall.commission.rules import reversal_for_refund

@@ -15,10 +15,25 @@ from sqlalchemy.exc import IntegrityError
 
 from mall.audit.service import record
 from mall.codes import short_code
-from mall.commission.ledger import (AVAILABLE, DEBT, FEES, PAYOUT, RETURN, WITHDRAWAL, WITHDRAWING, WITHDRAWN,
-                                    LedgerError, Owner, balance, brand_account, owner_account, post)
+from mall.commission.ledger import (
+    AVAILABLE,
+    DEBT,
+    FEES,
+    PAYOUT,
+    RETURN,
+    WITHDRAWAL,
+    WITHDRAWING,
+    WITHDRAWN,
+    LedgerError,
+    Owner,
+    balance,
+    brand_account,
+    owner_account,
+    post,
+)
 from mall.commission.models import LedgerTransaction, Withdrawal
 from mall.commission.settings import BP_PER_UNIT, settings_for
+from mall.domain import DomainError
 from mall.referral.models import Partner
 
 # Daily limits count calendar days in China (UTC+8 all year, no daylight saving time).
@@ -26,13 +41,8 @@ CHINA_OFFSET = timedelta(hours=8)
 REASON_MAX = 200
 
 
-class WithdrawalError(Exception):
+class WithdrawalError(DomainError):
     message = _l("The withdrawal could not be processed.")
-
-    def __init__(self, message=None):
-        super().__init__(message if message is not None else self.message)
-        if message is not None:
-            self.message = message
 
 
 class BelowMinimum(WithdrawalError):

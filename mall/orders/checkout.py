@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from mall.catalog.models import Product, Sku, Store
 from mall.catalog.pricing import unit_price_fen
 from mall.commission.plan import plan_order
+from mall.domain import DomainError
 from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, clean_text, normalize_phone
 from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
@@ -35,19 +36,10 @@ class CheckoutRequest:
     visitor_key: str | None = None  # the browser's signed visitor id: its touches and bindings credit the order
 
 
-class CheckoutError(Exception):
-    """A reason the order cannot be placed, in words for the buyer; `field` names the form field at fault."""
+class CheckoutError(DomainError):
+    """A reason the order cannot be placed, in words for the buyer."""
 
     message = _l("The order could not be placed. Please try again.")
-    field: str | None = None
-
-    def __init__(self, message=None, field: str | None = None):
-        # Kept lazy: the text is translated where it is shown, in the reader's language.
-        super().__init__(message or self.message)
-        if message is not None:
-            self.message = message
-        if field is not None:
-            self.field = field
 
 
 class SkuUnavailable(CheckoutError):

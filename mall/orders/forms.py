@@ -3,10 +3,25 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TelField,
-                     TextAreaField)
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
-                                ValidationError)
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from mall.catalog.pricing import unit_price_fen
 from mall.clock import utcnow

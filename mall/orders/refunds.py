@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mall.orders.contact import clean_text
 from mall.commission.reversal import reverse_refund
+from mall.domain import DomainError
+from mall.orders.contact import clean_text
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.orders.states import move
 from mall.payments.provider import RefundRefused
@@ -17,14 +18,8 @@ REFUNDABLE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLE
 REASON_MAX = 200
 
 
-class RefundError(Exception):
+class RefundError(DomainError):
     message = _l("The refund could not be processed.")
-
-    def __init__(self, message=None):
-        # Kept lazy: the text is translated where it is shown, in the reader's language.
-        super().__init__(message or self.message)
-        if message is not None:
-            self.message = message
 
 
 class NotRefundable(RefundError):

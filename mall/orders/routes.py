@@ -7,7 +7,6 @@ from mall.catalog.listing import brand_stores
 from mall.catalog.pages import product_page_context, published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
-from mall.referral.visitor import get_visitor_key
 from mall.orders import states
 from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
 from mall.orders.forms import checkout_form_for, refund_form_for
@@ -16,6 +15,7 @@ from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.refunds import RefundError, request_refund
 from mall.payments.service import PaymentError, begin_payment
+from mall.referral.visitor import get_visitor_key
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 10

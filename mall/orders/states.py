@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from mall.catalog.models import Sku
 from mall.commission.accrual import accrue_order, void_order
-from mall.orders.models import Order, OrderLine, OrderStatus as S
+from mall.orders.models import Order, OrderLine
+from mall.orders.models import OrderStatus as S
 
 # status -> the statuses it may move to. "refunded" is reached only through refunds.approve_refund,
 # once everything paid has gone back.

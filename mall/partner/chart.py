@@ -43,7 +43,7 @@ def bar_chart(series: list[tuple[date, int]], *, width: int = 300, height: int =
     slot = width / len(series) if series else 0
     bar_width = round(max(slot - gap, 1), 2)
     bars = []
-    for index, ((day, value), drawn) in enumerate(zip(series, values)):
+    for index, ((day, value), drawn) in enumerate(zip(series, values, strict=False)):
         bar_height = 0.0
         if top > 0 and drawn > 0:
             bar_height = round(max(drawn / top * height, MIN_VISIBLE), 2)

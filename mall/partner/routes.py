@@ -5,9 +5,20 @@ write, a withdrawal request, is mall.commission.withdrawals.request_withdrawal.
 """
 from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, Response, abort, flash, make_response, redirect, render_template, request,
-                   stream_with_context, url_for)
-from flask_babel import format_date, get_timezone, gettext as _
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_date, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.accounts.models import Role
@@ -18,8 +29,7 @@ from mall.partner.days import day_range_utc, local_date
 from mall.partner.export import csv_lines
 from mall.partner.forms import DateRangeForm, OrderFilterForm, WithdrawalForm
 from mall.partner.labels import label, percent
-from mall.partner.queries import (attributed_orders, earnings_chart, membership_for, memberships, order_cards,
-                                  totals)
+from mall.partner.queries import attributed_orders, earnings_chart, membership_for, memberships, order_cards, totals
 from mall.partner.store import store_report
 from mall.partner.team import team
 from mall.partner.withdrawals import progress, withdrawals_of

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from mall.domain import DomainError
 from mall.orders.models import Order, OrderStatus
 from mall.orders.states import AmountMismatch, mark_paid
 from mall.payments.models import Payment, PaymentCallback
@@ -16,13 +17,8 @@ from mall.payments.provider import CallbackEvent, RefundRefused, get_provider
 log = logging.getLogger(__name__)
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     message = _l("This order cannot be paid now.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message is not None:
-            self.message = message
 
 
 class OrderNotPayable(PaymentError):

@@ -14,6 +14,7 @@ from mall.audit.service import record
 from mall.catalog.models import Brand
 from mall.codes import short_code
 from mall.commission.settings import settings_for
+from mall.domain import DomainError
 from mall.money import format_fen
 from mall.orders.models import Order, OrderStatus
 from mall.referral.codes import PARTNER_CODE_SIZE, partner_by_code
@@ -25,12 +26,8 @@ SPENT_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 CODE_ATTEMPTS = 8  # 30**6 codes: a collision is rare, several in a row is impossible in practice
 
 
-class PartnerError(Exception):
-    """Why someone cannot become (or be made) a partner; `message` is translated for the page."""
-
-    def __init__(self, message):
-        super().__init__(message)  # lazy: translated when shown, in the reader's language
-        self.message = message
+class PartnerError(DomainError):
+    """Why someone cannot become (or be made) a partner."""
 
 
 def partner_of(session, *, user_id: int, brand_id: int) -> Partner | None:

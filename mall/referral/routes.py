@@ -3,8 +3,7 @@
 A link that no longer leads anywhere (unknown code, another brand) still takes the visitor to the
 product or home page: a stale link in a chat must never show an error.
 """
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,8 +14,16 @@ from mall.extensions import db
 from mall.privacy import mask_name
 from mall.referral import qr
 from mall.referral.forms import JoinForm
-from mall.referral.service import (PartnerError, become_partner, ensure_guide_partner, partner_by_code, partner_of,
-                                   partners_of_user, record_visit, store_by_code)
+from mall.referral.service import (
+    PartnerError,
+    become_partner,
+    ensure_guide_partner,
+    partner_by_code,
+    partner_of,
+    partners_of_user,
+    record_visit,
+    store_by_code,
+)
 from mall.referral.share_links import partner_links, product_links
 from mall.referral.visitor import get_or_set_visitor_key
 

@@ -4,9 +4,18 @@ Each lives in a small module named for its idea; this is the one place other dom
 """
 from mall.referral.codes import normalise_code, partner_by_code, store_by_code
 from mall.referral.crediting import credit_for_checkout
-from mall.referral.partners import (PartnerError, approve_partner, become_partner, disable_partner, enable_partner,
-                                    ensure_guide_partner, partner_of, partners_of_user, spent_with_brand,
-                                    upline_ids)
+from mall.referral.partners import (
+                                    PartnerError,
+                                    approve_partner,
+                                    become_partner,
+                                    disable_partner,
+                                    enable_partner,
+                                    ensure_guide_partner,
+                                    partner_of,
+                                    partners_of_user,
+                                    spent_with_brand,
+                                    upline_ids,
+)
 from mall.referral.visits import claim_visitor, record_visit
 
 __all__ = [

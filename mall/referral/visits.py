@@ -8,8 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from mall.commission.settings import binding_rule, settings_for
-from mall.referral.attribution import (AT_REGISTRATION, BindingRule, TouchFact, binding_after_touch,
-                                       binding_at_registration)
+from mall.referral.attribution import (
+    AT_REGISTRATION,
+    BindingRule,
+    TouchFact,
+    binding_after_touch,
+    binding_at_registration,
+)
 from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, replace_binding
 from mall.referral.codes import partner_by_code, store_by_code
 from mall.referral.facts import binding_fact, partner_facts, touch_fact

@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from mall.clock import utcnow
 from mall.referral.service import become_partner
-
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -9,14 +9,14 @@ from itertools import count
 
 from sqlalchemy import func, select
 
+from mall.accounts.models import User
+from mall.codes import short_code
 from mall.commission.accrual import accrue_order, void_order
 from mall.commission.balances import balances
 from mall.commission.models import CommissionShare, LedgerEntry, LedgerTransaction
 from mall.commission.plan import plan_order
 from mall.commission.reversal import reverse_refund
 from mall.commission.settings import settings_for
-from mall.accounts.models import User
-from mall.codes import short_code
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.referral.attribution import Credit
 from mall.referral.models import Partner

@@ -8,8 +8,14 @@ from itertools import count
 
 from mall.clock import utcnow
 from mall.codes import short_code
-from mall.commission.models import (Account, CommissionShare, LedgerEntry, LedgerTransaction, OrderAttribution,
-                                    Withdrawal)
+from mall.commission.models import (
+    Account,
+    CommissionShare,
+    LedgerEntry,
+    LedgerTransaction,
+    OrderAttribution,
+    Withdrawal,
+)
 from mall.orders.models import Order, OrderLine
 from mall.referral.models import Binding, Partner
 

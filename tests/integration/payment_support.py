@@ -9,7 +9,6 @@ from mall.orders.checkout import CheckoutRequest, place_order
 from mall.payments.models import PaymentCallback
 from mall.payments.service import begin_payment
 from mall.payments.signing import HEADER, signature_header
-
 from tests.conftest import csrf_from
 
 EN = {"Accept-Language": "en"}

@@ -9,7 +9,6 @@ from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import request_withdrawal
 from mall.referral.models import Partner
-
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, post
 from tests.integration.commission_support import T0, Books, days

@@ -14,7 +14,6 @@ from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.refunds import request_refund
 from mall.referral.models import Partner
 from mall.referral.service import record_visit
-
 from tests.integration.admin_support import EN, follow, post, share_rows, text
 from tests.integration.commission_support import T0, Books, days
 from tests.integration.payment_support import pay, start_payment

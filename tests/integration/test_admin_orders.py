@@ -10,7 +10,6 @@ from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order, Refund
 from mall.orders.refunds import request_refund
-
 from tests.conftest import csrf_from
 from tests.integration.payment_support import pay, start_payment
 

@@ -10,7 +10,6 @@ from mall.audit.models import AuditLog
 from mall.clock import utcnow
 from mall.referral.models import Partner
 from mall.referral.service import record_visit
-
 from tests.integration.admin_support import EN, follow, post, text
 from tests.integration.referral_data import order, partner, rules
 

@@ -10,7 +10,6 @@ from mall.commission.ledger import PAYOUT
 from mall.commission.models import Withdrawal
 from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import request_withdrawal
-
 from tests.integration.admin_support import EN, follow, post, text
 from tests.integration.commission_support import T0, Books, days, transactions
 

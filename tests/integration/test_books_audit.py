@@ -6,7 +6,6 @@ from mall.commission.audit_books import audit_books
 from mall.commission.models import Account, CommissionShare, LedgerEntry
 from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
-
 from tests.integration.commission_support import T0, Books, days
 
 

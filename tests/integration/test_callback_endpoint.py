@@ -9,9 +9,7 @@ from sqlalchemy import select
 from mall.clock import utcnow
 from mall.orders.models import Order
 from mall.payments.models import Payment, PaymentCallback
-
-from tests.integration.payment_support import (callback_count, event, pending_order, post_callback, signed,
-                                               start_payment)
+from tests.integration.payment_support import callback_count, event, pending_order, post_callback, signed, start_payment
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from mall.catalog.models import Sku
 from mall.orders.models import Order
-
 from tests.conftest import csrf_from
 from tests.factories import hours
 

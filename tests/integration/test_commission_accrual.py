@@ -10,7 +10,6 @@ from mall.commission.models import OrderAttribution
 from mall.commission.plan import plan_order
 from mall.referral.attribution import Credit
 from mall.referral.models import Binding
-
 from tests.integration.commission_support import T0, Books, ledger_rows, transactions
 
 

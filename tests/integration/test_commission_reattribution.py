@@ -10,7 +10,6 @@ from mall.commission.models import OrderAttribution
 from mall.commission.plan import ReattributionError, manual_credit, reattribute
 from mall.commission.settlement import settle_due
 from mall.referral.models import Partner
-
 from tests.integration.commission_support import T0, Books, days
 
 

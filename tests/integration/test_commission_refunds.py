@@ -4,8 +4,7 @@ import pytest
 from mall.commission.audit_books import audit_books
 from mall.commission.reversal import reverse_refund
 from mall.commission.settlement import settle_due
-from mall.commission.withdrawals import DebtOutstanding, pay_withdrawal, approve_withdrawal, request_withdrawal
-
+from mall.commission.withdrawals import DebtOutstanding, approve_withdrawal, pay_withdrawal, request_withdrawal
 from tests.integration.commission_support import T0, Books, days, transactions
 
 

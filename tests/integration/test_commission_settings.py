@@ -8,10 +8,16 @@ from sqlalchemy import select
 from mall.audit.models import AuditLog
 from mall.commission.models import CommissionSettings
 from mall.commission.rules import Ratios
-from mall.commission.settings import (SettingsError, binding_rule, ratio, ratios_for_product, save_product_ratios,
-                                      save_settings, settings_for)
+from mall.commission.settings import (
+    SettingsError,
+    binding_rule,
+    ratio,
+    ratios_for_product,
+    save_product_ratios,
+    save_settings,
+    settings_for,
+)
 from mall.referral.attribution import BindingRule
-
 from tests.integration.commission_support import T0, Books
 
 

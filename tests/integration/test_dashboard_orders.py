@@ -149,7 +149,7 @@ def test_csv_export_of_the_filtered_list(world, db, client):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:4] == ["Order", "Date", "Customer", "Phone"]
     assert len(rows) == 2
-    record = dict(zip(rows[0], rows[1]))
+    record = dict(zip(rows[0], rows[1], strict=False))
     assert record["Order"] == pending.number
     assert record["Customer"] == "W**" and record["Phone"] == "138****5678"
     assert record["Quantity"] == "2" and record["Line total (yuan)"] == "398.00"

@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 from mall.accounts.models import Role, User
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
-from mall.referral.models import Partner
 from mall.extensions import db as _db
+from mall.referral.models import Partner
 from tests.conftest import csrf_from
 
 MODELS = (Brand, Store, User, Product, Sku, ProductImage)

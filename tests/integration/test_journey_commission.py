@@ -18,7 +18,6 @@ from mall.accounts.models import Role
 from mall.commission.balances import balances
 from mall.commission.models import Withdrawal
 from mall.orders.models import Order
-
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD
 from tests.integration.payment_support import pay

@@ -20,14 +20,18 @@ from mall.commission.balances import balances
 from mall.commission.ledger import PAYABLE, brand_account
 from mall.commission.models import CommissionShare, OrderAttribution, Withdrawal
 from mall.commission.settlement import settle_due
-from mall.commission.withdrawals import (DebtOutstanding, NotEnoughAvailable, approve_withdrawal, pay_withdrawal,
-                                         request_withdrawal)
+from mall.commission.withdrawals import (
+    DebtOutstanding,
+    NotEnoughAvailable,
+    approve_withdrawal,
+    pay_withdrawal,
+    request_withdrawal,
+)
 from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order, OrderStatus
 from mall.orders.refunds import approve_refund, request_refund
 from mall.referral.service import become_partner, credit_for_checkout, disable_partner, record_visit
-
 from tests.integration.commission_support import transactions
 from tests.integration.payment_support import pay, start_payment
 from tests.integration.referral_data import rules

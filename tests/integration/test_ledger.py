@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from mall.commission.balances import balances
 from mall.commission.ledger import LedgerError, account, post
 from mall.commission.models import Account, LedgerEntry
-
 from tests.integration.commission_support import T0
 
 

@@ -1,10 +1,10 @@
 """Property tests of the ledger over random orders (lines, quantities, ratios) and random refund sequences."""
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mall.commission.audit_books import audit_books
 from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
-
 from tests.integration.commission_support import T0, Books, days
 
 lines = st.lists(st.tuples(st.integers(1, 50000), st.integers(1, 5)), min_size=1, max_size=4)

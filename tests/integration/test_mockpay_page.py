@@ -5,10 +5,16 @@ from sqlalchemy import func, select
 from mall.orders.models import Order
 from mall.payments.mock.models import MockCharge, MockEvent
 from mall.payments.models import Payment
-
 from tests.conftest import csrf_from
-from tests.integration.payment_support import (DECLINED_CARD, EN, FAILING_CARD, callback_count, pay,
-                                               pending_order, start_payment)
+from tests.integration.payment_support import (
+    DECLINED_CARD,
+    EN,
+    FAILING_CARD,
+    callback_count,
+    pay,
+    pending_order,
+    start_payment,
+)
 
 
 @pytest.fixture()

@@ -7,7 +7,6 @@ from sqlalchemy import update
 from mall.clock import utcnow
 from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
-
 from tests.conftest import csrf_from
 from tests.integration.payment_support import start_payment
 

@@ -10,7 +10,6 @@ from mall.clock import utcnow
 from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order
-
 from tests.integration.payment_support import pay, start_payment
 
 EN = {"Accept-Language": "en"}

@@ -2,7 +2,6 @@
 from sqlalchemy import select
 
 from mall.referral.models import Partner
-
 from tests.conftest import csrf_from
 from tests.integration.referral_data import order, partner, rules
 

@@ -8,13 +8,11 @@ from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from mall import create_app
-
 from mall.clock import utcnow
 from mall.orders.models import Order
 from mall.payments.mock import delivery
 from mall.payments.mock.models import MockEvent
 from mall.payments.service import begin_payment
-
 from tests.integration.payment_support import callback_count, pay, pending_order, start_payment
 
 

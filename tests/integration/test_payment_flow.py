@@ -11,7 +11,6 @@ from mall.payments.mock.models import MockCharge
 from mall.payments.models import Payment
 from mall.payments.provider import RefundRefused
 from mall.payments.service import NothingToRefund, OrderNotPayable, begin_payment, refund_payment
-
 from tests.conftest import csrf_from
 from tests.integration.payment_support import EN, FAILING_CARD, pay, pending_order, start_payment
 

@@ -9,7 +9,6 @@ from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.referral.models import Binding, Touch
 from mall.referral.service import claim_visitor, disable_partner, record_visit
-
 from tests.integration.referral_data import partner, rules
 
 T0 = utcnow().replace(microsecond=0) - timedelta(days=90)

@@ -7,7 +7,6 @@ from sqlalchemy import event
 from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.referral.service import credit_for_checkout, record_visit
-
 from tests.integration.referral_data import partner, rules
 
 NOW = utcnow().replace(microsecond=0)

@@ -4,7 +4,6 @@ from sqlalchemy import select
 from mall.accounts.models import Role
 from mall.referral.models import Binding, Touch
 from mall.referral.visitor import COOKIE, read_visitor_key
-
 from tests.integration.referral_data import partner, rules
 
 EN = {"Accept-Language": "en"}

@@ -8,9 +8,16 @@ from mall.accounts.models import Role
 from mall.audit.models import AuditLog
 from mall.clock import utcnow
 from mall.referral.models import Partner
-from mall.referral.service import (PartnerError, approve_partner, become_partner, disable_partner, enable_partner,
-                                   ensure_guide_partner, partner_by_code, upline_ids)
-
+from mall.referral.service import (
+    PartnerError,
+    approve_partner,
+    become_partner,
+    disable_partner,
+    enable_partner,
+    ensure_guide_partner,
+    partner_by_code,
+    upline_ids,
+)
 from tests.integration.referral_data import order, partner, rules
 
 

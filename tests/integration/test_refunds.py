@@ -8,10 +8,16 @@ from mall.clock import utcnow
 from mall.orders import states
 from mall.orders.models import Order, OrderLine, Refund
 from mall.orders.numbers import order_number, order_token
-from mall.orders.refunds import (NotRefundable, RefundFailed, RefundTooLarge, UnknownLine, approve_refund,
-                                 reject_refund, request_refund)
+from mall.orders.refunds import (
+    NotRefundable,
+    RefundFailed,
+    RefundTooLarge,
+    UnknownLine,
+    approve_refund,
+    reject_refund,
+    request_refund,
+)
 from mall.payments.mock.models import MockCharge
-
 from tests.conftest import csrf_from
 from tests.integration.payment_support import pay, start_payment
 
@@ -27,7 +33,7 @@ def paid_order(client, make, db, lines=((12800, 1), (5000, 2)), *, pay_it=True) 
                   address="上海市静安区南京西路 1 号", total_fen=total, refunded_fen=0)
     order.lines = [OrderLine(product_id=product.id, sku_id=sku.id, title=product.title, sku_name=sku.name,
                              unit_price_fen=price, quantity=quantity, total_fen=price * quantity, refunded_fen=0)
-                   for sku, (price, quantity) in zip(product.skus, lines)]
+                   for sku, (price, quantity) in zip(product.skus, lines, strict=False)]
     db.session.add(order)
     db.session.commit()
     if pay_it:

@@ -4,7 +4,6 @@ import re
 import pytest
 
 from mall.accounts.models import Role
-
 from tests.integration.referral_data import partner
 
 EN = {"Accept-Language": "en"}

@@ -8,10 +8,20 @@ from sqlalchemy.orm import Session
 from mall.commission.audit_books import audit_books
 from mall.commission.models import Withdrawal
 from mall.commission.settlement import settle_due
-from mall.commission.withdrawals import (AboveDailyLimit, BelowMinimum, NotEnoughAvailable, WithdrawalError,
-                                         WrongState, approve_withdrawal, fail_withdrawal, pay_withdrawal,
-                                         reject_withdrawal, request_withdrawal, retry_withdrawal, withdrawn_today)
-
+from mall.commission.withdrawals import (
+    AboveDailyLimit,
+    BelowMinimum,
+    NotEnoughAvailable,
+    WithdrawalError,
+    WrongState,
+    approve_withdrawal,
+    fail_withdrawal,
+    pay_withdrawal,
+    reject_withdrawal,
+    request_withdrawal,
+    retry_withdrawal,
+    withdrawn_today,
+)
 from tests.integration.commission_support import T0, Books, days, transactions
 
 NOW = T0 + days(20)

@@ -2,9 +2,18 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mall.referral.attribution import (AT_REGISTRATION, FIRST_TOUCH, LAST_TOUCH, BindingFact, BindingRule,
-                                       PartnerFact, TouchFact, binding_after_touch, binding_at_registration,
-                                       credit_order)
+from mall.referral.attribution import (
+    AT_REGISTRATION,
+    FIRST_TOUCH,
+    LAST_TOUCH,
+    BindingFact,
+    BindingRule,
+    PartnerFact,
+    TouchFact,
+    binding_after_touch,
+    binding_at_registration,
+    credit_order,
+)
 
 NOW = datetime(2026, 11, 24, 12, 0)
 DAY = timedelta(days=1)

@@ -1,10 +1,10 @@
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mall.commission.rules import (Beneficiary, Ratios, reversal_for_refund, split_commission,
-                                   validate_ratios)
+from mall.commission.rules import Beneficiary, Ratios, reversal_for_refund, split_commission, validate_ratios
 
 RATIOS = Ratios(level1=D("0.10"), level2=D("0.05"), guide=D("0.03"), store=D("0.02"))
 ALL = [Beneficiary("level1", "partner", 1), Beneficiary("level2", "partner", 2),

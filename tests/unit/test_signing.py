@@ -3,8 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mall.payments.signing import (InvalidSignature, compute_signature, signature_header, unix_seconds,
-                                   verify_signature)
+from mall.payments.signing import InvalidSignature, compute_signature, signature_header, unix_seconds, verify_signature
 
 SECRET = "whsec-test"
 BODY = b'{"id":"evt_1","type":"payment.succeeded","data":{"amount_fen":12800}}'
