@@ -83,10 +83,7 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
         session.rollback()
         raise BelowMinimum()
     fee = amount_fen * settings.withdraw_fee_bp // BP_PER_UNIT  # rounded down: the partner never pays a fen more
-    owner = Owner(partner.brand_id, "partner", partner.id)
-    if balance(session, owner_account(session, owner, DEBT)) < 0:
-        session.rollback()
-        raise DebtOutstanding()
+    _refuse_while_in_debt(session, partner.brand_id, partner.id)
     if _withdrawn_today(session, partner.id, now) + amount_fen > settings.withdraw_daily_limit_fen:
         session.rollback()
         raise AboveDailyLimit()
@@ -108,6 +105,7 @@ def approve_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, n
                        brand_id: int | None = None) -> Withdrawal:
     """requested -> approved; the money stays reserved in withdrawing. brand_id confines an admin to their brand."""
     withdrawal = _transition(session, withdrawal_id, brand_id, ("requested",), "approved", decided_at=now)
+    _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
     _audit(session, withdrawal, "withdrawal.approve", by_user_id, now)
     session.commit()
     return withdrawal
@@ -130,6 +128,7 @@ def pay_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: 
     """approved -> paid through the (mock) payout; the fee goes to the brand. Never twice."""
     withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "paid", paid_at=now,
                              payout_ref=f"MOCKPAY-{short_code(12)}")
+    _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
     owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
     entries = [(owner_account(session, owner, WITHDRAWING), -withdrawal.amount_fen, None),
                (owner_account(session, owner, WITHDRAWN), withdrawal.amount_fen - withdrawal.fee_fen, None),
@@ -159,15 +158,20 @@ def retry_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now
     """failed -> approved, debiting available again; refused while the partner owes a debt or lacks the money."""
     attempt = _attempt(session, withdrawal_id)
     withdrawal = _transition(session, withdrawal_id, brand_id, ("failed",), "approved", failure_reason="")
-    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
-    if balance(session, owner_account(session, owner, DEBT)) < 0:
-        session.rollback()
-        raise DebtOutstanding()
+    _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
     _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:retry:{attempt}",
           kind=WITHDRAWAL, now=now)
     _audit(session, withdrawal, "withdrawal.retry", by_user_id, now)
     session.commit()
     return withdrawal
+
+
+def _refuse_while_in_debt(session, brand_id: int, partner_id: int) -> None:
+    # A debt (refunds of money already paid out) blocks every step that sends money out, also for requests
+    # made before the debt arose; the admin can still reject them, which returns the money to available.
+    if balance(session, owner_account(session, Owner(brand_id, "partner", partner_id), DEBT)) < 0:
+        session.rollback()
+        raise DebtOutstanding()
 
 
 def withdrawn_today(session, partner_id: int, now: datetime) -> int:

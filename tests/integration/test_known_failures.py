@@ -25,6 +25,7 @@ from mall.commission.withdrawals import (
     NotEnoughAvailable,
     approve_withdrawal,
     pay_withdrawal,
+    reject_withdrawal,
     request_withdrawal,
 )
 from mall.orders import states
@@ -385,4 +386,20 @@ def test_inactive_partner_credited(make, db, client, case, expected):
     assert shop.earned(order) == {role: (who[name], amounts[role]) for role, name in expected.items()}
     assert shop.balances(sharer)["pending"] == (1280 if "level1" in expected else 0)
     assert shop.balances(shop.p0)["pending"] == (640 if "level2" in expected else 0)
+    assert shop.books_ok()
+
+
+def test_a_withdrawal_asked_for_before_a_debt_arose_is_not_paid_out_while_the_debt_stands(shop, db):
+    shop.visit(shop.p1)
+    first = shop.buy(2)  # ¥25.60 for P1
+    shop.pay(first)
+    shop.settle(first)
+    shop.withdraw(shop.p1, 2000)  # paid out
+    waiting = shop.withdraw(shop.p1, 560, paid=False)  # asked for, not yet approved
+    shop.refund(first)  # takes back ¥25.60: ¥20.00 of it was paid out already
+    assert shop.balances()["debt"] < 0
+    with pytest.raises(DebtOutstanding):
+        approve_withdrawal(db.session, waiting.id, by_user_id=None, now=utcnow())
+    reject_withdrawal(db.session, waiting.id, by_user_id=None, reason="debt", now=utcnow())
+    assert shop.balances()["withdrawing"] == 0
     assert shop.books_ok()
