@@ -30,6 +30,16 @@ def deliver_callbacks_command() -> None:
     click.echo(f"delivered {delivered}, failed {failed}")
 
 
+@mall_cli.command("run-imports")
+def run_imports_command() -> None:
+    """Run queued product CSV imports (each claimed once, so several hosts may run this)."""
+    from mall.admin.product_import_jobs import run_queued_imports
+    from mall.clock import utcnow
+    from mall.extensions import db
+
+    click.echo(f"ran {run_queued_imports(db.session, now=utcnow())} imports")
+
+
 @mall_cli.command("cancel-unpaid")
 def cancel_unpaid_command() -> None:
     """Cancel orders unpaid for ORDER_PAYMENT_TIMEOUT_MINUTES and release their stock (each order once)."""

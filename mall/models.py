@@ -1,6 +1,7 @@
 """Every model, imported once so Flask-Migrate and the tests see the whole schema."""
 from mall.accounts.models import User  # noqa: F401
 from mall.audit.models import AuditLog  # noqa: F401
+from mall.catalog.import_job import ImportJob  # noqa: F401
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store  # noqa: F401
 from mall.commission.models import (  # noqa: F401
                                     Account,

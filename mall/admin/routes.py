@@ -4,17 +4,26 @@
 The withdrawal queue and the partner pages are blueprints of their own, nested under this one, so
 all the admin's endpoints read admin.*: admin.withdrawals.queue, admin.partners.index.
 """
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.forms import OrderFilterForm, ReattributeForm, RejectRefundForm
+from mall.admin.audit import bp as audit_bp
+from mall.admin.forms import ReattributeForm, RejectRefundForm
 from mall.admin.labels import admin_label
 from mall.admin.order_commission import order_commission
+from mall.admin.order_filter_form import OrderListFilterForm
+from mall.admin.order_filters import filtered_orders
 from mall.admin.partner_routes import bp as partners_bp
+from mall.admin.products import bp as products_bp
 from mall.admin.reattribution import credit_from_codes
+from mall.admin.reports import bp as reports_bp
+from mall.admin.rules import bp as rules_bp
+from mall.admin.stores import bp as stores_bp
 from mall.admin.withdrawal_routes import bp as withdrawals_bp
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
@@ -23,12 +32,17 @@ from mall.extensions import db
 from mall.money import format_fen
 from mall.orders import states
 from mall.orders.models import RefundStatus
-from mall.orders.queries import order_by_number, orders_of_brand
+from mall.orders.queries import order_by_number
 from mall.orders.refunds import RefundError, approve_refund, reject_refund
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(withdrawals_bp)
+bp.register_blueprint(products_bp)
 bp.register_blueprint(partners_bp)
+bp.register_blueprint(rules_bp)
+bp.register_blueprint(stores_bp)
+bp.register_blueprint(audit_bp)
+bp.register_blueprint(reports_bp)
 PER_PAGE = 20
 MAX_PAGE = 10_000
 
@@ -42,11 +56,11 @@ def _admin_label_filter(code, table):
 @login_required
 def orders():
     brand_id = admin_brand_id()
-    filters = OrderFilterForm(request.args)
+    filters = OrderListFilterForm(request.args).with_stores(brand_stores(db.session, brand_id) if brand_id else [])
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    listing = db.paginate(orders_of_brand(brand_id, filters.status.data), page=page, per_page=PER_PAGE,
-                          error_out=False)
-    return render_template("admin/orders.html", orders=listing, filters=filters, tab="orders")
+    query = filtered_orders(brand_id, filters.to_filter(), ZoneInfo(str(get_timezone())))
+    listing = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/orders.html", orders=listing, filters=filters, args=filters.args(), tab="orders")
 
 
 @bp.get("/orders/<number>")

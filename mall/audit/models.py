@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.clock import utcnow
 from mall.extensions import db
@@ -23,3 +23,6 @@ class AuditLog(db.Model):
     after: Mapped[str] = mapped_column(Text, default="")  # JSON
     reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor = relationship("User")
+    brand = relationship("Brand")

@@ -72,6 +72,12 @@ class OrderAttribution(db.Model):
     """The snapshot fixed when an order is created; later rule or binding changes never touch it."""
 
     __tablename__ = "order_attributions"
+    __table_args__ = (
+        # Reports group an order's sales by these; carried in the index, they are read without the table
+        # (PostgreSQL; SQLite gets a plain index).
+        Index("ix_order_attributions_dimensions", "order_id",
+              postgresql_include=["store_id", "guide_id", "sharer_id", "channel"]),
+    )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
     sharer_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
@@ -100,11 +106,14 @@ class CommissionShare(db.Model):
         CheckConstraint("status IN ('planned','pending','available','void','replaced')", name="status_known"),
         Index("ix_commission_shares_partner", "partner_id", "order_id"),
         Index("ix_commission_shares_store", "store_id", "order_id"),
+        # An order's shares; the amounts ride along so reports sum commission by index-only scans (PostgreSQL).
+        Index("ix_commission_shares_order_id", "order_id",
+              postgresql_include=["status", "amount_fen", "reversed_fen"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     role: Mapped[str] = mapped_column(String(8))  # level1 | level2 | level3 | guide | store
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))

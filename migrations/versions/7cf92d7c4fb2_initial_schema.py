@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 726d6dad1eaf
+Revision ID: 7cf92d7c4fb2
 Revises: 
-Create Date: 2026-11-24 03:36:56.950627
+Create Date: 2026-11-24 04:45:50.908141
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '726d6dad1eaf'
+revision = '7cf92d7c4fb2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -268,6 +268,7 @@ def upgrade():
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_brand_created', ['brand_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_orders_brand_paid', ['brand_id', 'paid_at'], unique=False, postgresql_include=['id', 'total_fen', 'refunded_fen'])
         batch_op.create_index('ix_orders_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_user_created', ['user_id', 'created_at'], unique=False)
 
@@ -292,6 +293,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_partners_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_partners_inviter_id'), ['inviter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_partners_user_id'), ['user_id'], unique=False)
+
+    op.create_table('product_import_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('apply_valid', sa.Boolean(), nullable=False),
+    sa.Column('locale', sa.String(length=10), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('done_steps', sa.Integer(), nullable=False),
+    sa.Column('total_steps', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_product_import_jobs_actor_id_users')),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_product_import_jobs_brand_id_brands')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_product_import_jobs'))
+    )
+    with op.batch_alter_table('product_import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_import_jobs_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index('ix_product_import_jobs_status', ['status', 'id'], unique=False)
 
     op.create_table('order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -451,7 +474,7 @@ def upgrade():
     sa.UniqueConstraint('line_id', 'role', 'generation', name='uq_commission_shares_line_role_generation')
     )
     with op.batch_alter_table('commission_shares', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_commission_shares_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_commission_shares_order_id', ['order_id'], unique=False, postgresql_include=['status', 'amount_fen', 'reversed_fen'])
         batch_op.create_index('ix_commission_shares_partner', ['partner_id', 'order_id'], unique=False)
         batch_op.create_index('ix_commission_shares_store', ['store_id', 'order_id'], unique=False)
 
@@ -531,6 +554,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('order_id', name=op.f('pk_order_attributions'))
     )
     with op.batch_alter_table('order_attributions', schema=None) as batch_op:
+        batch_op.create_index('ix_order_attributions_dimensions', ['order_id'], unique=False, postgresql_include=['store_id', 'guide_id', 'sharer_id', 'channel'])
         batch_op.create_index(batch_op.f('ix_order_attributions_guide_id'), ['guide_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_attributions_sharer_id'), ['sharer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_attributions_store_id'), ['store_id'], unique=False)
@@ -544,6 +568,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_order_attributions_store_id'))
         batch_op.drop_index(batch_op.f('ix_order_attributions_sharer_id'))
         batch_op.drop_index(batch_op.f('ix_order_attributions_guide_id'))
+        batch_op.drop_index('ix_order_attributions_dimensions', postgresql_include=['store_id', 'guide_id', 'sharer_id', 'channel'])
 
     op.drop_table('order_attributions')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
@@ -567,7 +592,7 @@ def downgrade():
     with op.batch_alter_table('commission_shares', schema=None) as batch_op:
         batch_op.drop_index('ix_commission_shares_store')
         batch_op.drop_index('ix_commission_shares_partner')
-        batch_op.drop_index(batch_op.f('ix_commission_shares_order_id'))
+        batch_op.drop_index('ix_commission_shares_order_id', postgresql_include=['status', 'amount_fen', 'reversed_fen'])
 
     op.drop_table('commission_shares')
     with op.batch_alter_table('bindings', schema=None) as batch_op:
@@ -602,6 +627,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
 
     op.drop_table('order_lines')
+    with op.batch_alter_table('product_import_jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_product_import_jobs_status')
+        batch_op.drop_index(batch_op.f('ix_product_import_jobs_brand_id'))
+
+    op.drop_table('product_import_jobs')
     with op.batch_alter_table('partners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_partners_user_id'))
         batch_op.drop_index(batch_op.f('ix_partners_inviter_id'))
@@ -611,6 +641,7 @@ def downgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_user_created')
         batch_op.drop_index('ix_orders_status_created')
+        batch_op.drop_index('ix_orders_brand_paid', postgresql_include=['id', 'total_fen', 'refunded_fen'])
         batch_op.drop_index('ix_orders_brand_created')
 
     op.drop_table('orders')

@@ -1,0 +1,63 @@
+"""The brand's audit log: who changed which rule, store, partner or attribution, when, from what to what."""
+import json
+
+from flask import Blueprint, render_template, request
+from flask_babel import get_locale, get_timezone
+from flask_login import login_required
+
+from mall.admin.access import admin_brand_id
+from mall.admin.audit_forms import AuditFilterForm
+from mall.admin.audit_labels import ACTIONS
+from mall.admin.rules_forms import bp_to_percent
+from mall.audit.queries import audit_entries
+from mall.extensions import db
+from mall.money import format_fen
+from mall.partner.days import day_range_utc
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PER_PAGE = 30
+MAX_PAGE = 10_000
+
+
+@bp.get("")
+@login_required
+def index():
+    brand_id = admin_brand_id()
+    filters = AuditFilterForm(request.args)
+    valid = filters.validate()
+    query = {}
+    if valid:
+        start, end = day_range_utc(filters.start.data, filters.end.data, get_timezone())
+        query = {"action": filters.known_action, "start": start, "end": end}
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    listing = db.paginate(audit_entries(brand_id, **query), page=page, per_page=PER_PAGE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k in ("action", "start", "end") and v} if valid else {}
+    return render_template("admin/audit.html", entries=listing, filters=filters, args=args, labels=ACTIONS,
+                           changes=_changes, show_brand=brand_id is None, tab="audit")
+
+
+def _changes(entry) -> list[tuple[str, str, str]]:
+    """(field, before, after) rows of one entry; the log keeps JSON so old entries stay readable."""
+    before, after = _load(entry.before), _load(entry.after)
+    return [(key, _show(key, before.get(key)), _show(key, after.get(key)))
+            for key in sorted(before.keys() | after.keys())]
+
+
+def _load(text: str) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _show(key: str, value) -> str:
+    """Basis points as percentages and fen as yuan, the units the admin typed them in."""
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        if key.endswith("_bp"):
+            return f"{bp_to_percent(value)}%"
+        if key.endswith("_fen"):
+            return format_fen(value, str(get_locale()))
+    return str(value)

@@ -1,0 +1,24 @@
+"""Words for the audit log's actions and fields, as the brand admin reads them."""
+from flask_babel import lazy_gettext as _l
+
+# The filter offers these groups and actions; an action not listed still shows, under its code.
+ACTIONS = {
+    "commission": _l("Commission (all)"),
+    "commission.settings": _l("Commission rules changed"),
+    "commission.product_ratios": _l("Product split ratios changed"),
+    "commission.reattribute": _l("Order re-attributed"),
+    "partner": _l("Partners (all)"),
+    "partner.approved": _l("Partner approved"),
+    "partner.disabled": _l("Partner disabled"),
+    "partner.enabled": _l("Partner re-enabled"),
+    "store": _l("Stores (all)"),
+    "store.create": _l("Store created"),
+    "store.update": _l("Store edited"),
+    "store.staff_assigned": _l("Staff assigned to a store"),
+    "store.staff_removed": _l("Staff removed from a store"),
+    "catalog": _l("Products (all)"),
+    "catalog.product.create": _l("Product created"),
+    "catalog.product.update": _l("Product edited"),
+    "catalog.product.publish": _l("Product published"),
+    "catalog.product.unpublish": _l("Product unpublished"),
+}

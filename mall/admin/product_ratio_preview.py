@@ -1,0 +1,28 @@
+"""What a product's ratio override would pay, before it is saved: the admin sees the money, not only percentages."""
+from dataclasses import dataclass
+
+from mall.commission.rules import ROLES
+from mall.commission.settings import SettingsError, _ratio_problems, ratio, settings_for
+from mall.money import floor_share
+
+EXAMPLE_ORDER_FEN = 19900  # "an order of ¥199.00 pays …": the same example as the brand's settings page
+
+
+@dataclass(frozen=True)
+class Preview:
+    order_fen: int
+    shares: list[tuple[str, int]]  # (role, fen) in the order the page lists them
+    errors: list[str]
+    max_total_bp: int
+
+
+def preview_product_ratios(session, product, changes: dict[str, int | None]) -> Preview:
+    """The shares of an example order under the brand's ratios with these overrides, or why they are refused."""
+    settings = settings_for(session, product.brand_id)
+    bps = {role: changes.get(f"{role}_bp") if changes.get(f"{role}_bp") is not None
+           else getattr(settings, f"{role}_bp") for role in ROLES}
+    problems = _ratio_problems(bps, settings.levels, settings.max_total_bp)
+    roles = [f"level{n}" for n in range(1, settings.levels + 1)] + ["guide", "store"]
+    shares = [(role, floor_share(EXAMPLE_ORDER_FEN, ratio(bps[role]))) for role in roles]
+    errors = [m for messages in SettingsError(problems).messages.values() for m in messages] if problems else []
+    return Preview(EXAMPLE_ORDER_FEN, shares, list(dict.fromkeys(errors)), settings.max_total_bp)
