@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from mall.commission.rules import ROLES
-from mall.commission.settings import SettingsError, _ratio_problems, ratio, settings_for
+from mall.commission.settings import SettingsError, ratio, ratio_problems, settings_for
 from mall.money import floor_share
 
 EXAMPLE_ORDER_FEN = 19900  # "an order of ¥199.00 pays …": the same example as the brand's settings page
@@ -21,7 +21,7 @@ def preview_product_ratios(session, product, changes: dict[str, int | None]) -> 
     settings = settings_for(session, product.brand_id)
     bps = {role: changes.get(f"{role}_bp") if changes.get(f"{role}_bp") is not None
            else getattr(settings, f"{role}_bp") for role in ROLES}
-    problems = _ratio_problems(bps, settings.levels, settings.max_total_bp)
+    problems = ratio_problems(bps, settings.levels, settings.max_total_bp)
     roles = [f"level{n}" for n in range(1, settings.levels + 1)] + ["guide", "store"]
     shares = [(role, floor_share(EXAMPLE_ORDER_FEN, ratio(bps[role]))) for role in roles]
     errors = [m for messages in SettingsError(problems).messages.values() for m in messages] if problems else []

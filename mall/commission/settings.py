@@ -3,6 +3,7 @@
 Ratios are stored as basis points; a change is validated, audited (who, when, before, after) and applies
 to new orders only, because every order's shares are snapshots taken when it was created.
 """
+import contextlib
 from datetime import datetime
 from decimal import Decimal
 
@@ -139,7 +140,7 @@ def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: in
     if not problems:
         merged = {role: after[f"{role}_bp"] if after[f"{role}_bp"] is not None else getattr(settings, f"{role}_bp")
                   for role in ROLES}
-        problems = _ratio_problems(merged, settings.levels, settings.max_total_bp)
+        problems = ratio_problems(merged, settings.levels, settings.max_total_bp)
     if problems:
         session.rollback()
         raise SettingsError(problems)
@@ -176,10 +177,8 @@ def _clean(changes: dict) -> dict:
     cleaned = {}
     for name, value in changes.items():
         if name in INT_FIELDS:
-            try:
+            with contextlib.suppress(ValueError):  # kept as typed: _problems names the field
                 value = _as_int(value)
-            except ValueError:
-                pass
         elif name == "self_purchase":
             value = value in (True, "1", "true", "on", "y", "yes")
         cleaned[name] = value
@@ -210,14 +209,14 @@ def _problems(values: dict) -> dict[str, list[str]]:
         add("withdraw_fee_bp", "fee_too_high")
     if values["max_total_bp"] > BP_PER_UNIT:
         add("max_total_bp", "max_total_out_of_range")
-    for name, codes in _ratio_problems({role: values[f"{role}_bp"] for role in ROLES}, values["levels"],
+    for name, codes in ratio_problems({role: values[f"{role}_bp"] for role in ROLES}, values["levels"],
                                        values["max_total_bp"]).items():
         for code in codes:
             add(name, code)
     return problems
 
 
-def _ratio_problems(bps: dict[str, int], levels: int, max_total_bp: int) -> dict[str, list[str]]:
+def ratio_problems(bps: dict[str, int], levels: int, max_total_bp: int) -> dict[str, list[str]]:
     codes = validate_ratios(Ratios(**{role: ratio(bp) for role, bp in bps.items()}), levels=levels,
                             max_total=ratio(max_total_bp))
     problems: dict[str, list[str]] = {}
@@ -235,6 +234,6 @@ def _product_problems(session, brand_id: int, values: dict) -> dict[str, list[st
     for override in overrides:
         merged = {role: getattr(override, f"{role}_bp") if getattr(override, f"{role}_bp") is not None
                   else values[f"{role}_bp"] for role in ROLES}
-        if _ratio_problems(merged, values["levels"], values["max_total_bp"]):
+        if ratio_problems(merged, values["levels"], values["max_total_bp"]):
             return {"max_total_bp": ["product_total_above_maximum"]}
     return {}

@@ -58,11 +58,11 @@ class InvalidQuantity(CheckoutError):
 
 
 class InvalidContact(CheckoutError):
-    pass
+    """Name or phone number missing or malformed."""
 
 
 class InvalidDelivery(CheckoutError):
-    pass
+    """No usable address, or a pickup store that is not the brand's."""
 
 
 def place_order(session: Session, req: CheckoutRequest, *, now: datetime,

@@ -21,7 +21,7 @@ class RefundRefused(Exception):
 
 
 class UnknownProvider(LookupError):
-    pass
+    """No provider of that name is configured."""
 
 
 @dataclass(frozen=True)

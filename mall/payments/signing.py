@@ -17,7 +17,7 @@ MAX_HEADER_LENGTH = 1000
 
 
 class InvalidSignature(ValueError):
-    pass
+    """Missing, malformed, stale or wrong signature header."""
 
 
 def unix_seconds(now: datetime) -> int:

@@ -66,7 +66,7 @@ def replace_binding(session, *, brand_id: int, kind: str, customer: Customer, de
 
 
 class _LostRace(Exception):
-    pass
+    """Another request opened a binding for this customer first: read again and decide again."""
 
 
 def _end(session, binding_id: int, now: datetime) -> bool:

@@ -30,7 +30,7 @@ MAX_ATTEMPTS = 16  # a real provider gives up after a few days of retries, then 
 
 
 class DeliveryFailed(Exception):
-    pass
+    """The merchant did not answer 2xx; the event stays in the outbox for a retry."""
 
 
 def dispatch(event_id: str) -> None:
