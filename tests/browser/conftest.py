@@ -46,12 +46,17 @@ def live_server(app, db):
     thread.join(timeout=5)
 
 
+def open_phone(browser, locale: str = "zh-CN"):
+    """A phone-sized browser context (390x844, touch): one person's phone, with its own cookies."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale=locale)
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture()
 def phone(browser):
-    """A phone-sized browser context (390x844, touch, Chinese locale) that saves a trace on failure."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context = open_phone(browser)
     yield context
     context.close()
 

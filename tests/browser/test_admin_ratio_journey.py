@@ -12,6 +12,7 @@ from mall.clock import utcnow
 from mall.codes import short_code
 from mall.orders.models import Order
 from mall.referral.models import Partner
+from tests.browser.conftest import open_phone
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,9 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture()
 def admin_phone(browser):
     """The admin's own phone: a second context, no cookies shared with the buyer's."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="en-US")
-    context.set_default_timeout(15_000)
+    context = open_phone(browser, "en-US")
     yield context
     context.close()
 

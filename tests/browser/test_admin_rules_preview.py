@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mall.accounts.models import Role
+from tests.browser.conftest import open_phone
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -13,9 +14,7 @@ def test_rules_preview_follows_the_form_and_saves(live_server, browser, make, db
     brand = make.brand()
     admin_login = make.user(Role.BRAND_ADMIN, brand=brand).login
     db.session.commit()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="en-US")
-    context.set_default_timeout(15_000)
+    context = open_phone(browser, "en-US")
     page = context.new_page()
     try:
         page.goto(f"{live_server}/login?next=/admin/rules")

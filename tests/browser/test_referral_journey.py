@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from mall.clock import utcnow
 from mall.referral.service import become_partner
+from tests.browser.conftest import open_phone
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -13,9 +14,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture()
 def friend_phone(browser):
     """The consumer's own phone: a second context with the same size and locale as `phone`, no shared cookies."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context = open_phone(browser)
     yield context
     context.close()
 
