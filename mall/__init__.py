@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mall.config import Config
 from mall.database import configure_sqlite
 from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
+from mall.ids import IdConverter
 
 # Security headers: everything we serve comes from our own origin; htmx runs without eval.
 CSP = {
@@ -27,6 +28,8 @@ def create_app(config: dict | type | None = None) -> Flask:
         template_folder=os.path.join(root, "templates"),
         static_folder=os.path.join(root, "static"),
     )
+    # Before any blueprint is registered: every <int:id> in a route is bounded to a database id.
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.from_mapping(config)

@@ -1,19 +1,14 @@
 """Sign-in and registration forms; the rules themselves live in services.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from mall.accounts.services import MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, InvalidLogin, parse_login
+from mall.clean_form import CleanForm
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class LoginForm(FlaskForm):
-    login = StringField(_l("Mobile number or email"), filters=[_strip],
-                        validators=[DataRequired(_l("Enter your mobile number or email.")), Length(max=MAX_EMAIL)],
+class LoginForm(CleanForm):
+    login = StringField(_l("Mobile number or email"),  validators=[DataRequired(_l("Enter your mobile number or email.")), Length(max=MAX_EMAIL)],
                         render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
                                                          Length(max=MAX_PASSWORD)],
@@ -22,13 +17,11 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip],
-                       validators=[DataRequired(_l("Enter your name.")),
+class RegisterForm(CleanForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter your name.")),
                                    Length(max=MAX_NAME, message=_l("Use at most %(max)d characters."))],
                        render_kw={"autocomplete": "name"})
-    login = StringField(_l("Mobile number or email"), filters=[_strip],
-                        validators=[DataRequired(_l("Enter your mobile number or email.")), Length(max=MAX_EMAIL)],
+    login = StringField(_l("Mobile number or email"),  validators=[DataRequired(_l("Enter your mobile number or email.")), Length(max=MAX_EMAIL)],
                         render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Choose a password.")),

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from mall.accounts.models import Role, User
 from mall.domain import DomainError
+from mall.text import clean_text
 
 MIN_PASSWORD = 8
 # Hashing is deliberately slow; an unbounded password would let one request burn the CPU.
@@ -87,7 +88,7 @@ def register_user(session, *, login: str, password: str, name: str, now: datetim
         raise InvalidLogin()
     if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
         raise WeakPassword()
-    name = (name or "").strip()
+    name = clean_text(name)
     if not name or len(name) > MAX_NAME:
         raise InvalidName()
     if find_user(session, login_id) is not None:

@@ -5,6 +5,7 @@ from mall.admin.access import admin_brand_id
 from mall.catalog.listing import all_brands
 from mall.catalog.models import Brand
 from mall.extensions import db
+from mall.ids import parse_id
 
 
 def acting_brand_id() -> int | None:
@@ -12,10 +13,10 @@ def acting_brand_id() -> int | None:
     brand_id = admin_brand_id()
     if brand_id is not None:
         return brand_id
-    chosen = request.args.get("brand", type=int)
-    if chosen is None:
+    if not request.args.get("brand"):
         return None
-    return chosen if db.session.get(Brand, chosen) is not None else abort(404)
+    chosen = parse_id(request.args["brand"])
+    return chosen if chosen is not None and db.session.get(Brand, chosen) is not None else abort(404)
 
 
 def choose_brand_page(endpoint: str, tab: str):

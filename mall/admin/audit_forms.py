@@ -1,13 +1,13 @@
 """The audit log's filters: an action (or a group of them) and a range of local calendar days."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from mall.admin.audit_labels import ACTIONS
+from mall.clean_form import CleanForm
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(CleanForm):
     """A GET form: it changes nothing, so no CSRF token."""
 
     class Meta:

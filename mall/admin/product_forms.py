@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -23,9 +22,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mall.catalog.editing import SKU_NAME_MAX, STOCK_MAX, TITLE_MAX, ProductInput, SkuInput
+from mall.clean_form import CleanForm
 from mall.commission.rules import ROLES
+from mall.ids import parse_id
 from mall.money import parse_yuan
-from mall.orders.contact import clean_text
 
 MAX_SKU_ROWS = 50
 
@@ -45,13 +45,13 @@ def _check_amount(form, field):
         raise ValidationError(_l("Prices must be above zero."))
 
 
-class ProductFilterForm(FlaskForm):
+class ProductFilterForm(CleanForm):
     """Search and filters of the product list (a GET form: it changes nothing, so no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    q = StringField(_l("Title or code"), filters=[clean_text], render_kw={"maxlength": 60, "type": "search"})
+    q = StringField(_l("Title or code"), render_kw={"maxlength": 60, "type": "search"})
     published = SelectField(_l("Published"), validate_choice=False, choices=[
         SelectChoice("", _l("All")), SelectChoice("yes", _l("Published")), SelectChoice("no", _l("Not published"))])
     low_stock = BooleanField(_l("Low stock only"))
@@ -59,8 +59,7 @@ class ProductFilterForm(FlaskForm):
 
 class SkuRowForm(Form):
     id = HiddenField()
-    name = StringField(_l("SKU name"), filters=[clean_text],
-                       validators=[Length(max=SKU_NAME_MAX, message=_l("At most %(max)d characters, please."))],
+    name = StringField(_l("SKU name"), validators=[Length(max=SKU_NAME_MAX, message=_l("At most %(max)d characters, please."))],
                        render_kw={"maxlength": SKU_NAME_MAX})
     price = StringField(_l("Price (¥)"), validators=[_check_amount], render_kw={"inputmode": "decimal"})
     list_price = StringField(_l("List price (¥)"), validators=[_check_amount], render_kw={"inputmode": "decimal"})
@@ -74,12 +73,12 @@ class SkuRowForm(Form):
         return not self.id.data and not (self.name.data or "").strip() and not (self.price.data or "").strip()
 
 
-class ProductForm(FlaskForm):
+class ProductForm(CleanForm):
     brand = SelectField(_l("Brand"), choices=[], validate_choice=False)
-    title = StringField(_l("Title"), filters=[clean_text], validators=[
+    title = StringField(_l("Title"), validators=[
         DataRequired(_l("Please enter a title.")),
         Length(max=TITLE_MAX, message=_l("At most %(max)d characters, please."))], render_kw={"maxlength": TITLE_MAX})
-    subtitle = StringField(_l("Subtitle"), filters=[clean_text], validators=[Length(max=200)],
+    subtitle = StringField(_l("Subtitle"), validators=[Length(max=200)],
                            render_kw={"maxlength": 200})
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
     promo_ends_at = DateTimeLocalField(_l("Limited-time price ends (local time)"), format="%Y-%m-%dT%H:%M",
@@ -102,7 +101,7 @@ class ProductForm(FlaskForm):
             raise ValidationError(_l("Please correct the SKU rows."))
 
     def product_input(self) -> ProductInput:
-        skus = [SkuInput(id=int(row.id.data) if (row.id.data or "").isdigit() else None, name=row.name.data,
+        skus = [SkuInput(id=parse_id(row.id.data), name=row.name.data,
                          price_fen=_fen(row.price), list_price_fen=_fen(row.list_price),
                          promo_price_fen=_fen(row.promo_price), stock=row.stock.data)
                 for row in (entry.form for entry in self.skus.entries) if not row.blank]
@@ -145,21 +144,21 @@ def _yuan(fen: int | None) -> str:
     return "" if fen is None else f"{fen // 100}.{fen % 100:02d}"
 
 
-class ImageForm(FlaskForm):
+class ImageForm(CleanForm):
     image = FileField(_l("Image (PNG, JPEG or WebP, at most 2 MB)"),
                       validators=[InputRequired(_l("Please choose an image file."))],
                       render_kw={"accept": "image/png,image/jpeg,image/webp"})
 
 
-class PublishForm(FlaskForm):
+class PublishForm(CleanForm):
     """Only the CSRF token: publish and unpublish are buttons."""
 
 
 def _percent_field(label):
-    return StringField(label, filters=[clean_text], render_kw={"inputmode": "decimal", "maxlength": 6})
+    return StringField(label, render_kw={"inputmode": "decimal", "maxlength": 6})
 
 
-class ProductRatioForm(FlaskForm):
+class ProductRatioForm(CleanForm):
     """A product's own split ratios in percent; an empty field keeps the brand's ratio."""
 
     level1 = _percent_field(_l("Level 1 (sharer) %"))
@@ -198,7 +197,7 @@ def _percent(bp: int) -> str:
     return str((Decimal(bp) / 100).normalize()) if bp % 100 else str(bp // 100)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CleanForm):
     brand = SelectField(_l("Brand"), choices=[], validate_choice=False)
     file = FileField(_l("CSV file (UTF-8, the columns of the export)"),
                      validators=[InputRequired(_l("Please choose a CSV file."))], render_kw={"accept": ".csv,text/csv"})

@@ -18,6 +18,7 @@ from mall.admin.product_forms import to_utc
 from mall.catalog.editing import SKU_NAME_MAX, STOCK_MAX, TITLE_MAX, ProductInput, SkuInput, save_product
 from mall.catalog.models import Product
 from mall.money import parse_yuan
+from mall.text import clean_text, unstorable
 
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 100
@@ -62,26 +63,31 @@ def import_products(session, brand_id: int, data: bytes, *, apply_valid: bool, a
     except (UnicodeDecodeError, csv.Error):
         result.problem = str(_l("The file is not a readable UTF-8 CSV file."))
         return result
-    if not records or not set(REQUIRED) <= {h.strip() for h in records[0]}:
+    if not records or not set(REQUIRED) <= {clean_text(h) for h in records[0]}:
         result.problem = str(_l("The first row must name the columns: %(columns)s.", columns=", ".join(COLUMNS)))
         return result
-    header = [h.strip() for h in records[0]]
+    header = [clean_text(h) for h in records[0]]
     body = [r for r in records[1:] if any(cell.strip() for cell in r)]
     if len(body) > MAX_ROWS:
         result.problem = str(_l("At most %(max)d rows per file, please.", max=MAX_ROWS))
         return result
     result.rows = len(body)
+    cells_by_row = {number: cells for number, cells in enumerate(records[1:], start=2)
+                    if any(cell.strip() for cell in cells)}
+    # A cell no column can store is that row's bad value; it must not reach a query, not even the look-up below.
+    broken = {number for number, cells in cells_by_row.items() if any(unstorable(cell) for cell in cells)}
+    rows = {number: {name: _unquote(clean_text(cells[i])) if i < len(cells) else "" for i, name in enumerate(header)}
+            for number, cells in cells_by_row.items() if number not in broken}
     valid: list[_Row] = []
     seen: set[tuple[str, str]] = set()
-    foreign = _codes_of_other_brands(session, brand_id, {r[header.index("product_code")].strip().upper()
-                                                         for r in body if len(r) > header.index("product_code")})
-    for number, cells in enumerate(records[1:], start=2):
+    foreign = _codes_of_other_brands(session, brand_id, {v.get("product_code", "").upper() for v in rows.values()})
+    for number in cells_by_row:
         if number % PROGRESS_EVERY == 0:
             report(number - 1, 2 * len(body))
-        if not any(cell.strip() for cell in cells):
+        if number in broken:
+            result.errors.append((number, str(_l("This row holds a character that cannot be stored (NUL)."))))
             continue
-        values = {name: _unquote(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(header)}
-        row, message = _parse(number, values)
+        row, message = _parse(number, rows[number])
         if row is not None and row.code in foreign:
             row, message = None, str(_l("Product code %(code)s belongs to another brand.", code=row.code))
         if row is not None and (row.code, row.sku.name) in seen:

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from mall.admin.product_import import ImportResult, import_products
 from mall.catalog.import_job import ImportJob
+from mall.text import NUL_STAND_IN
 
 log = logging.getLogger(__name__)
 STALE = timedelta(hours=1)
@@ -22,7 +23,9 @@ def enqueue_import(session, brand_id: int, data: bytes, *, apply_valid: bool, ac
                    now: datetime, locale: str = "zh_CN") -> ImportJob | None:
     """Queue a file for the background importer; None when it is not UTF-8 (the page reports that at once)."""
     try:
-        content = data.decode("utf-8-sig")
+        # Kept as text for the job; PostgreSQL cannot store NUL, so it travels as its stand-in and the
+        # job reports that row like the direct import does.
+        content = data.decode("utf-8-sig").replace("\x00", NUL_STAND_IN)
     except UnicodeDecodeError:
         return None
     job = ImportJob(brand_id=brand_id, actor_id=actor_id, apply_valid=apply_valid, content=content, created_at=now,

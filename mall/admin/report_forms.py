@@ -2,9 +2,10 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
+
+from mall.clean_form import CleanForm
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366  # a day-by-day table longer than a year helps nobody and costs a long query
@@ -18,7 +19,7 @@ DIMENSION_LABELS = {
 }
 
 
-class ReportForm(FlaskForm):
+class ReportForm(CleanForm):
     """Filters are links admins bookmark and share, so no CSRF token; a bad field falls back to its default."""
 
     class Meta:

@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.fields import IntegerField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
+from mall.clean_form import CleanForm
 from mall.commission.models import CommissionSettings
 from mall.commission.rules import MAX_LEVELS
 from mall.commission.settings import PARTNER_RULES
@@ -89,7 +89,7 @@ def _days_field(label):
         render_kw={"inputmode": "numeric", "min": 0, "max": DAYS_MAX})
 
 
-class RulesForm(FlaskForm):
+class RulesForm(CleanForm):
     """Every rule of CommissionSettings, in the units an admin thinks in."""
 
     levels = SelectField(_l("Commission levels"), choices=LEVEL_CHOICES, validate_choice=False,

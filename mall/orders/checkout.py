@@ -12,10 +12,11 @@ from mall.catalog.models import Product, Sku, Store
 from mall.catalog.pricing import unit_price_fen
 from mall.commission.plan import plan_order
 from mall.domain import DomainError
-from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, clean_text, normalize_phone
+from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
 from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
 from mall.referral.service import credit_for_checkout
+from mall.text import clean_text
 
 MAX_LINE_QUANTITY = 99  # config MAX_LINE_QUANTITY; a line larger than this is a typo or an attack
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")

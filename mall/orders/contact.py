@@ -10,15 +10,6 @@ NOTE_MAX = 200
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 _INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
 _SEPARATORS = re.compile(r"[\s\-()]")
-# Control characters (NUL above all, which PostgreSQL refuses in text) have no place in a name or address.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str | None) -> str:
-    """Free text as we store it: without control characters or surrounding blanks."""
-    return _CONTROL.sub("", text or "").strip()
-
-
 def normalize_phone(text: str | None) -> str | None:
     """The phone number without spaces or dashes, or None if it does not look like one."""
     phone = _SEPARATORS.sub("", text or "")

@@ -2,7 +2,6 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -24,10 +23,11 @@ from wtforms.validators import (
 )
 
 from mall.catalog.pricing import unit_price_fen
+from mall.clean_form import CleanForm
 from mall.clock import utcnow
 from mall.money import parse_yuan
 from mall.orders.checkout import IDEMPOTENCY_KEY, MAX_LINE_QUANTITY
-from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, clean_text, normalize_phone
+from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
 from mall.orders.models import Delivery
 from mall.orders.refunds import REASON_MAX
 
@@ -58,7 +58,7 @@ SHIP = SelectChoice(Delivery.SHIP.value, _l("Deliver to me"))
 PICKUP = SelectChoice(Delivery.PICKUP.value, _l("Pick up in store"))
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(CleanForm):
     sku_id = RadioField(_l("Option"), coerce=int, validators=[InputRequired(_l("Please choose an option."))],
                         invalid_value_message=_l("Please choose an option."),
                         invalid_choice_message=_l("This option is no longer available."))
@@ -69,8 +69,7 @@ class CheckoutForm(FlaskForm):
         invalid_value_message=_l("Please enter a whole number."),
         render_kw={"min": 1, "max": MAX_LINE_QUANTITY, "inputmode": "numeric"})
     contact_name = StringField(
-        _l("Name"), filters=[clean_text],
-        validators=[DataRequired(_l("Please enter your name.")),
+        _l("Name"), validators=[DataRequired(_l("Please enter your name.")),
                     Length(max=NAME_MAX, message=_l("At most %(max)d characters, please."))],
         render_kw={"autocomplete": "name", "maxlength": NAME_MAX})
     contact_phone = TelField(_l("Mobile number"), validators=[InputRequired(_l("Please enter your mobile number."))],
@@ -78,14 +77,12 @@ class CheckoutForm(FlaskForm):
     delivery = RadioField(_l("Delivery"), default=Delivery.SHIP, choices=[SHIP, PICKUP],
                           invalid_choice_message=_l("Please choose delivery or store pickup."))
     address = TextAreaField(
-        _l("Delivery address"), filters=[clean_text],
-        validators=[Length(max=ADDRESS_MAX, message=_l("At most %(max)d characters, please."))],
+        _l("Delivery address"), validators=[Length(max=ADDRESS_MAX, message=_l("At most %(max)d characters, please."))],
         render_kw={"autocomplete": "street-address", "maxlength": ADDRESS_MAX, "rows": 2})
     pickup_store_id = SelectField(_l("Store"), coerce=_optional_int,
                                   invalid_value_message=_l("Please choose one of the stores listed."),
                                   invalid_choice_message=_l("Please choose one of the stores listed."))
-    note = StringField(_l("Note to the seller"), filters=[clean_text],
-                       validators=[Optional(), Length(max=NOTE_MAX, message=_l("At most %(max)d characters, please."))],
+    note = StringField(_l("Note to the seller"), validators=[Optional(), Length(max=NOTE_MAX, message=_l("At most %(max)d characters, please."))],
                        render_kw={"maxlength": NOTE_MAX})
     # A fresh key per rendered form: a double-clicked or replayed submit carries the same key.
     idempotency_key = HiddenField(default=_new_key)
@@ -127,14 +124,13 @@ def checkout_form_for(product, stores, formdata=None, *, now=None) -> CheckoutFo
     return form
 
 
-class RefundForm(FlaskForm):
+class RefundForm(CleanForm):
     line_id = SelectField(_l("What to refund"), coerce=_optional_int,
                           invalid_value_message=_l("Please choose what to refund."),
                           invalid_choice_message=_l("Please choose what to refund."))
     amount = StringField(_l("Amount (yuan)"), render_kw={"inputmode": "decimal", "maxlength": 14})
     reason = TextAreaField(
-        _l("Reason"), filters=[clean_text],
-        validators=[DataRequired(_l("Please tell us why.")),
+        _l("Reason"), validators=[DataRequired(_l("Please tell us why.")),
                     Length(max=REASON_MAX, message=_l("At most %(max)d characters, please."))],
         render_kw={"maxlength": REASON_MAX, "rows": 2})
 

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from mall.commission.reversal import reverse_refund
 from mall.domain import DomainError
-from mall.orders.contact import clean_text
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.orders.states import move
 from mall.payments.provider import RefundRefused
 from mall.payments.service import PaymentError, refund_payment
+from mall.text import clean_text
 
 REFUNDABLE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 REASON_MAX = 200

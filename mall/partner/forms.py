@@ -2,16 +2,16 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from mall.clean_form import CleanForm
 from mall.money import parse_yuan
 from mall.partner.labels import SHARE_STATUSES
 from mall.partner.queries import SHARE_FILTERS, OrderFilter
 
 
-class DateRangeForm(FlaskForm):
+class DateRangeForm(CleanForm):
     """Read from the query string: filters are links people bookmark and share, so no CSRF token."""
 
     class Meta:
@@ -41,7 +41,7 @@ class OrderFilterForm(DateRangeForm):
         return OrderFilter(status=status, first=first, last=last)
 
 
-class WithdrawalForm(FlaskForm):
+class WithdrawalForm(CleanForm):
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(_l("Enter an amount.")), Length(max=20)],
                          render_kw={"inputmode": "decimal", "autocomplete": "off", "placeholder": "100.00"})
     # A new key per rendered form: a double tap sends the same key twice and still withdraws once.

@@ -1,8 +1,9 @@
 """Forms of the referral pages; becoming a partner needs nothing but a confirmed, CSRF-protected click."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from mall.clean_form import CleanForm
 
-class JoinForm(FlaskForm):
+
+class JoinForm(CleanForm):
     submit = SubmitField(_l("Become a partner"))

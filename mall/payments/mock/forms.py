@@ -2,10 +2,10 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
+from mall.clean_form import CleanForm
 from mall.clock import utcnow
 
 CARD_CHARS = re.compile(r"^[0-9 ]+$")
@@ -58,7 +58,7 @@ def validate_cvc(form, field) -> None:
         raise ValidationError(_l("The security code is the 3 or 4 digits on the card."))
 
 
-class MockPayForm(FlaskForm):
+class MockPayForm(CleanForm):
     card_number = StringField(_l("Card number"), [DataRequired(_l("Enter your card number.")), validate_card_number],
                               render_kw={"inputmode": "numeric", "autocomplete": "cc-number",
                                          "placeholder": "4242 4242 4242 4242", "maxlength": 23})
