@@ -12,13 +12,24 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from mall.commission.models import Account, LedgerEntry, LedgerTransaction
+# Account kinds are defined beside the Account model, whose CHECK constraints are built from them; callers
+# import them from here with the rest of the ledger's vocabulary.
+from mall.commission.models import (  # noqa: F401
+    ACCOUNT_KINDS,
+    AVAILABLE,
+    BENEFICIARY_KINDS,
+    DEBT,
+    FEES,
+    OWNER_KINDS,
+    PAYABLE,
+    PENDING,
+    WITHDRAWING,
+    WITHDRAWN,
+    Account,
+    LedgerEntry,
+    LedgerTransaction,
+)
 
-# Beneficiary accounts; assets may never go negative, debt never positive (negative = owed to the brand).
-PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT = "pending", "available", "withdrawing", "withdrawn", "debt"
-BENEFICIARY_KINDS = (PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT)
-# The brand's accounts: payable goes negative as it owes commission; fees collects withdrawal fees.
-PAYABLE, FEES = "payable", "fees"
 # Transaction kinds. "reversal" covers refunds and re-attributions: both take commission back.
 ACCRUAL, SETTLEMENT, REVERSAL = "accrual", "settlement", "reversal"
 WITHDRAWAL, PAYOUT, RETURN = "withdrawal", "payout", "return"  # request/retry; paid; rejected/failed
@@ -33,7 +44,7 @@ class Owner:
     """Whose account: a partner, a store or the brand itself (owner_id = brand id)."""
 
     brand_id: int
-    kind: str  # partner | store | brand
+    kind: str  # one of OWNER_KINDS: partner | store | brand
     id: int
 
 
