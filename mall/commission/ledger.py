@@ -4,6 +4,10 @@ Every posting is a LedgerTransaction under a unique key (its cause: "accrual:42"
 entries that sum to zero. Posting the same key twice changes nothing, so callbacks, jobs and double
 clicks can replay freely. Accounts cache their balance; the cache moves in the same transaction as the
 entries, and the database's CHECK constraints refuse a negative asset instead of us capping it.
+
+The database holds the ledger to this too (migration 12b0ledger02): entries and transactions are
+append-only on both databases, and PostgreSQL refuses an unbalanced transaction at COMMIT. SQLite
+cannot defer that check, so there the balance check below is the only one; see audit_books for the list.
 """
 from collections import defaultdict
 from dataclasses import dataclass

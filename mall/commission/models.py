@@ -171,7 +171,11 @@ class Account(db.Model):
 
 
 class LedgerTransaction(db.Model):
-    """A balanced movement; `key` makes each cause post once however often it is replayed."""
+    """A balanced movement; `key` makes each cause post once however often it is replayed.
+
+    Append-only, like its entries: the database refuses UPDATE and DELETE of either (migration
+    12b0ledger02), and on PostgreSQL refuses at commit a transaction whose entries do not sum to zero.
+    """
 
     __tablename__ = "ledger_transactions"
 
@@ -188,6 +192,8 @@ class LedgerTransaction(db.Model):
 
 
 class LedgerEntry(db.Model):
+    """One leg of a LedgerTransaction: an amount on an account, never changed once written."""
+
     __tablename__ = "ledger_entries"
     __table_args__ = (CheckConstraint("amount_fen <> 0", name="amount_not_zero"),)
 
