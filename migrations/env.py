@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -103,8 +104,36 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            with _sqlite_foreign_keys_off(connection):
+                with context.begin_transaction():
+                    context.run_migrations()
+        else:
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """Run SQLite migrations as https://www.sqlite.org/lang_altertable.html#otheralter says to.
+
+    Batch mode changes a table by copying it to a new one and dropping the old; with foreign keys
+    enforced, dropping a table that other rows reference fails (or leaves a deferred violation
+    behind). The pragma is a no-op inside a transaction, and mall.database begins every
+    SQLAlchemy transaction itself, so it goes to the driver before any begins; the references are
+    checked once the migrations are done, and enforcement is back on before the connection
+    returns to the pool.
+    """
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        connection.rollback()
+        if broken:
+            raise RuntimeError(f"migrations left rows with dangling foreign keys: {broken[:10]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

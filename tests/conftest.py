@@ -18,6 +18,7 @@ from mall import create_app
 from mall.config import TestConfig
 from mall.extensions import db as _db
 from tests import factories
+from tests.ledger_triggers import ledger_triggers_off
 
 
 def _database_url() -> str:
@@ -57,8 +58,11 @@ def _truncate_all() -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
+            # DELETE would fire the ledger's append-only triggers (TRUNCATE above fires none): the harness
+            # lifts them for its own cleanup and restores them in the same transaction.
+            with ledger_triggers_off(conn):
+                for t in tables:
+                    conn.execute(text(f'DELETE FROM "{t}"'))
 
 
 class IsolatedClient(FlaskClient):

@@ -1,8 +1,23 @@
 """`flask mall audit`: check the books end to end, from the ledger's own data.
 
 Each check reports how many rows it looked at and every violation it found; the command exits non-zero
-on any. The database already refuses unbalanced amounts and negative assets; these checks also catch
-what a constraint cannot see (a hand edit, a bug that posted the wrong amount, a share without its entries).
+on any. Who promises what (the schema since migration 12b0ledger02):
+
+- Both databases refuse, statement by statement: UPDATE or DELETE of a ledger entry or transaction
+  (triggers), a zero entry, an asset account below zero or a debt above it, an account kind or owner
+  kind outside mall.commission.models' lists (CHECKs), a second transaction under the same key (UNIQUE).
+- PostgreSQL also refuses, at COMMIT, a transaction with no entries or whose entries do not sum to zero
+  (deferred constraint triggers); with non-zero entries that also means at least two legs.
+- SQLite cannot defer a check to COMMIT and checks each statement alone, so a balance trigger would
+  refuse every posting's first leg: there, balance is only ledger.post's promise (it refuses unbalanced
+  entries before writing any).
+- Python alone, on both: the cached balance equals its entries (post moves both in one transaction;
+  accounts stay updatable), each share is its line's base x ratio and matches its entries, every entry
+  traces to an order line or a withdrawal.
+- Neither database refuses TRUNCATE or the schema owner switching the triggers off.
+
+So these checks re-verify everything, the database's guarantees included: they are what catches a
+restored dump, a trigger disabled by hand, or a bug that posted a wrong but balanced amount.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field

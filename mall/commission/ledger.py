@@ -4,6 +4,10 @@ Every posting is a LedgerTransaction under a unique key (its cause: "accrual:42"
 entries that sum to zero. Posting the same key twice changes nothing, so callbacks, jobs and double
 clicks can replay freely. Accounts cache their balance; the cache moves in the same transaction as the
 entries, and the database's CHECK constraints refuse a negative asset instead of us capping it.
+
+The database holds the ledger to this too (migration 12b0ledger02): entries and transactions are
+append-only on both databases, and PostgreSQL refuses an unbalanced transaction at COMMIT. SQLite
+cannot defer that check, so there the balance check below is the only one; see audit_books for the list.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,13 +16,24 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from mall.commission.models import Account, LedgerEntry, LedgerTransaction
+# Account kinds are defined beside the Account model, whose CHECK constraints are built from them; callers
+# import them from here with the rest of the ledger's vocabulary.
+from mall.commission.models import (  # noqa: F401
+    ACCOUNT_KINDS,
+    AVAILABLE,
+    BENEFICIARY_KINDS,
+    DEBT,
+    FEES,
+    OWNER_KINDS,
+    PAYABLE,
+    PENDING,
+    WITHDRAWING,
+    WITHDRAWN,
+    Account,
+    LedgerEntry,
+    LedgerTransaction,
+)
 
-# Beneficiary accounts; assets may never go negative, debt never positive (negative = owed to the brand).
-PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT = "pending", "available", "withdrawing", "withdrawn", "debt"
-BENEFICIARY_KINDS = (PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT)
-# The brand's accounts: payable goes negative as it owes commission; fees collects withdrawal fees.
-PAYABLE, FEES = "payable", "fees"
 # Transaction kinds. "reversal" covers refunds and re-attributions: both take commission back.
 ACCRUAL, SETTLEMENT, REVERSAL = "accrual", "settlement", "reversal"
 WITHDRAWAL, PAYOUT, RETURN = "withdrawal", "payout", "return"  # request/retry; paid; rejected/failed
@@ -33,7 +48,7 @@ class Owner:
     """Whose account: a partner, a store or the brand itself (owner_id = brand id)."""
 
     brand_id: int
-    kind: str  # partner | store | brand
+    kind: str  # one of OWNER_KINDS: partner | store | brand
     id: int
 
 

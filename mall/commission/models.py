@@ -131,12 +131,32 @@ class CommissionShare(db.Model):
     store = relationship("Store")
 
 
+# The ledger's vocabulary lives beside the Account model so its CHECK constraints are built from the same
+# tuples the code posts with (mall.commission.ledger re-exports them). A migration freezes the SQL it
+# creates; tests/integration/test_ledger_guards.py compares the migrated database with these tuples.
+# Beneficiary accounts; assets may never go negative, debt never positive (negative = owed to the brand).
+PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT = "pending", "available", "withdrawing", "withdrawn", "debt"
+BENEFICIARY_KINDS = (PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN, DEBT)
+# The brand's accounts: payable goes negative as it owes commission; fees collects withdrawal fees.
+PAYABLE, FEES = "payable", "fees"
+ACCOUNT_KINDS = BENEFICIARY_KINDS + (PAYABLE, FEES)
+OWNER_KINDS = ("partner", "store", "brand")  # the brand's own accounts have owner_id = brand id
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL `column IN ('a','b')` for a CHECK constraint, from our own constants (plain words: no quoting)."""
+    assert all(value.isidentifier() for value in values), values
+    return f"{column} IN (" + ",".join(f"'{value}'" for value in values) + ")"
+
+
 class Account(db.Model):
     """A ledger account; the balance is a cache of its entries, updated in the same transaction."""
 
     __tablename__ = "accounts"
     __table_args__ = (
         UniqueConstraint("brand_id", "owner_kind", "owner_id", "kind", name="uq_accounts_owner_kind"),
+        CheckConstraint(one_of("kind", ACCOUNT_KINDS), name="kind_known"),
+        CheckConstraint(one_of("owner_kind", OWNER_KINDS), name="owner_kind_known"),
         CheckConstraint("kind NOT IN ('pending','available','withdrawing','withdrawn') OR balance_fen >= 0",
                         name="asset_not_negative"),
         CheckConstraint("kind <> 'debt' OR balance_fen <= 0", name="debt_not_positive"),
@@ -144,14 +164,18 @@ class Account(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
-    owner_kind: Mapped[str] = mapped_column(String(8))  # partner | store | brand
+    owner_kind: Mapped[str] = mapped_column(String(8))  # one of OWNER_KINDS
     owner_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(12))  # one of ACCOUNT_KINDS
     balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class LedgerTransaction(db.Model):
-    """A balanced movement; `key` makes each cause post once however often it is replayed."""
+    """A balanced movement; `key` makes each cause post once however often it is replayed.
+
+    Append-only, like its entries: the database refuses UPDATE and DELETE of either (migration
+    12b0ledger02), and on PostgreSQL refuses at commit a transaction whose entries do not sum to zero.
+    """
 
     __tablename__ = "ledger_transactions"
 
@@ -168,6 +192,8 @@ class LedgerTransaction(db.Model):
 
 
 class LedgerEntry(db.Model):
+    """One leg of a LedgerTransaction: an amount on an account, never changed once written."""
+
     __tablename__ = "ledger_entries"
     __table_args__ = (CheckConstraint("amount_fen <> 0", name="amount_not_zero"),)
 

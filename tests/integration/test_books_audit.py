@@ -7,6 +7,7 @@ from mall.commission.models import Account, CommissionShare, LedgerEntry
 from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
 from tests.integration.commission_support import T0, Books, days
+from tests.ledger_triggers import ledger_triggers_off
 
 
 @pytest.fixture()
@@ -44,9 +45,12 @@ def corrupt_balance(session):
     session.execute(update(Account).where(Account.kind == "available").values(balance_fen=Account.balance_fen + 1))
 
 
-def corrupt_entry(session):  # an entry changed by hand: its transaction no longer balances
+def corrupt_entry(session):
+    """An entry changed by hand, as only the schema's owner can now: triggers off, then its transaction unbalanced."""
     entry_id = session.scalars(select(LedgerEntry.id).order_by(LedgerEntry.id)).first()
-    session.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id).values(amount_fen=LedgerEntry.amount_fen + 7))
+    with ledger_triggers_off(session.connection()):
+        session.execute(update(LedgerEntry).where(LedgerEntry.id == entry_id)
+                        .values(amount_fen=LedgerEntry.amount_fen + 7))
 
 
 def corrupt_share(session):  # a share inflated after the fact: more than base x ratio
