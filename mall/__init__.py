@@ -42,10 +42,11 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from mall import cli, errors, templating
+    from mall import cli, errors, ratelimits, templating
     from mall.referral import hooks as referral_hooks
 
     errors.register(app)
+    ratelimits.init_app(app)  # after the blueprints: it wraps the views marked @limited
     referral_hooks.register(app)
     templating.register(app)
     cli.register(app)

@@ -36,9 +36,36 @@ class Config:
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
     TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
 
+    # Rate limits (mall/ratelimits.py), in Flask-Limiter's syntax. The counters live in the storage:
+    # memory:// counts in each process, so several hosts or gunicorn workers would each count alone;
+    # production sets RATELIMIT_STORAGE_URI=redis://host:6379/0, shared by every host.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}  # a slow Redis must not stall logins
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "fixed-window")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "mall")
+    # Redis unreachable: keep counting in each process's memory (logged) rather than fail every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Per-IP limits are generous: a store's Wi-Fi or a carrier's NAT puts many real customers behind one IP.
+    RATELIMIT_LOGIN_IP = os.environ.get("RATELIMIT_LOGIN_IP", "20 per minute; 100 per hour")  # failed only
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per minute; 20 per hour")  # failed only
+    RATELIMIT_REGISTER_IP = os.environ.get("RATELIMIT_REGISTER_IP", "10 per minute; 50 per hour")
+    RATELIMIT_REGISTER_ACCOUNT = os.environ.get("RATELIMIT_REGISTER_ACCOUNT", "5 per hour")  # per login name
+    RATELIMIT_ORDER = os.environ.get("RATELIMIT_ORDER", "20 per minute; 200 per hour")
+    RATELIMIT_REFUND = os.environ.get("RATELIMIT_REFUND", "5 per minute; 30 per hour")
+    RATELIMIT_WITHDRAWAL = os.environ.get("RATELIMIT_WITHDRAWAL", "5 per minute; 20 per day")  # per account
+    RATELIMIT_TOUCH = os.environ.get("RATELIMIT_TOUCH", "60 per minute; 1000 per hour")  # touch rows per IP
+    # Payment callbacks per sending IP: all of them (a provider's own during a sale), and refused ones (forgeries).
+    RATELIMIT_CALLBACK = os.environ.get("RATELIMIT_CALLBACK", "600 per minute")
+    RATELIMIT_CALLBACK_REFUSED = os.environ.get("RATELIMIT_CALLBACK_REFUSED", "20 per minute")
+
 
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     PAYMENT_WEBHOOK_SECRET = "test-webhook-secret"
     MOCK_PAY_DELIVERY = "wsgi"
+    # Limits stay on in tests (tests/conftest.py resets the counters between tests), in this process only.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from mall import create_app
 from mall.config import TestConfig
 from mall.extensions import db as _db
+from mall.ratelimits import limiter_for
 from tests import factories
 from tests.ledger_triggers import ledger_triggers_off
 
@@ -41,6 +42,13 @@ def app():
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
     yield app
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request):
+    """Each test starts with empty rate-limit counters, as if the previous test's requests were long ago."""
+    if "app" in request.fixturenames:
+        limiter_for(request.getfixturevalue("app")).reset()
 
 
 @pytest.fixture()

@@ -8,11 +8,24 @@ from mall.accounts.services import AccountError, authenticate, register_user
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
+from mall.ratelimits import LOGIN_BY_ACCOUNT, LOGIN_BY_IP, REGISTER_BY_ACCOUNT, REGISTER_BY_IP, limited
 
 bp = Blueprint("accounts", __name__)
 
 
+def _login_refused(message: str):
+    # The form again, with the wait, rather than an error page: the visitor sees what happened and retries here.
+    return render_template("accounts/login.html", form=LoginForm(), error=message,
+                           next=safe_next(request.args.get("next"))), 429
+
+
+def _register_refused(message: str):
+    return render_template("accounts/register.html", form=RegisterForm(), error=message,
+                           next=safe_next(request.args.get("next"))), 429
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limited(LOGIN_BY_IP, LOGIN_BY_ACCOUNT, refusal=_login_refused)
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
@@ -29,6 +42,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited(REGISTER_BY_IP, REGISTER_BY_ACCOUNT, refusal=_register_refused)
 def register():
     next_url = safe_next(request.args.get("next"))
     form = RegisterForm()

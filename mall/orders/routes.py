@@ -15,6 +15,7 @@ from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.refunds import RefundError, request_refund
 from mall.payments.service import PaymentError, begin_payment
+from mall.ratelimits import ORDER, REFUND, limited
 from mall.referral.visitor import get_visitor_key
 
 bp = Blueprint("orders", __name__)
@@ -23,6 +24,7 @@ MAX_PAGE = 10_000
 
 
 @bp.post("/p/<code>/buy")
+@limited(ORDER)
 def buy(code: str):
     product = published_product_by_code(db.session, code) or abort(404)
     form = checkout_form_for(product, brand_stores(db.session, product.brand_id), formdata=request.form)
@@ -94,6 +96,7 @@ def cancel(token: str):
 
 
 @bp.post("/o/<token>/refunds")
+@limited(REFUND)
 def refund(token: str):
     order = order_by_token(db.session, token) or abort(404)
     form = refund_form_for(order, formdata=request.form)

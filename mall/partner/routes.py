@@ -33,6 +33,7 @@ from mall.partner.queries import attributed_orders, earnings_chart, membership_f
 from mall.partner.store import store_report
 from mall.partner.team import team
 from mall.partner.withdrawals import progress, withdrawals_of
+from mall.ratelimits import WITHDRAWAL, limited
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 PER_PAGE = 10
@@ -153,6 +154,7 @@ def team_page():
 
 @bp.route("/withdrawals", methods=["GET", "POST"])
 @login_required
+@limited(WITHDRAWAL)
 def withdrawals():
     partner, partners = _membership()
     form = WithdrawalForm()

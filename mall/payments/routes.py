@@ -9,6 +9,7 @@ from mall.clock import utcnow
 from mall.extensions import csrf, db
 from mall.payments.provider import InvalidCallback, UnknownProvider
 from mall.payments.service import handle_callback
+from mall.ratelimits import CALLBACK, CALLBACK_REFUSED, limited
 
 bp = Blueprint("payments", __name__)
 MAX_CALLBACK_BYTES = 64 * 1024
@@ -16,6 +17,7 @@ MAX_CALLBACK_BYTES = 64 * 1024
 
 @bp.post("/payments/<provider>/notify")
 @csrf.exempt
+@limited(CALLBACK, CALLBACK_REFUSED)  # a refusal is a 429 with Retry-After: providers retry later
 def notify(provider: str):
     if (request.content_length or 0) > MAX_CALLBACK_BYTES:
         abort(413)

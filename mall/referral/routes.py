@@ -12,6 +12,7 @@ from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.privacy import mask_name
+from mall.ratelimits import touch_allowed
 from mall.referral import qr
 from mall.referral.forms import JoinForm
 from mall.referral.service import (
@@ -39,6 +40,11 @@ def _page_number() -> int:
 
 
 def _visit(brand_id: int, **kw) -> None:
+    # Over RATELIMIT_TOUCH the visit is not recorded but the visitor still gets the page: whoever taps
+    # a link in a chat expects the product, and a refusal would punish real customers sharing a store's
+    # Wi-Fi with a bot. Only the bot's rows are lost; attribution resumes once the window passes.
+    if not touch_allowed():
+        return
     record_visit(db.session, brand_id=brand_id, visitor_key=get_or_set_visitor_key(),
                  user_id=current_user.id if current_user.is_authenticated else None, now=utcnow(), **kw)
     db.session.commit()
