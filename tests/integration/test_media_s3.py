@@ -120,3 +120,20 @@ def test_demo_pictures_still_come_from_static(hosts, make):
     assert picture.status_code == 200 and picture.headers["Content-Type"] == "image/png"
     assert picture.data.startswith(PNG_HEAD)
 
+
+def test_old_local_uploads_are_copied_into_the_bucket_once(hosts, s3_endpoint, bucket):
+    first, second = hosts
+    folder = os.path.join(first.instance_path, "uploads")
+    os.makedirs(folder)
+    old_name = "Zx3_k-9AbCdEfGhIjKlMnOpQrStUvWx.png"  # a random name, as uploads were named before
+    data = unique_png()
+    with open(os.path.join(folder, old_name), "wb") as out:
+        out.write(data)
+    with open(os.path.join(folder, "Q" * 32 + ".png"), "wb") as out:
+        out.write(b"<html><script>alert(1)</script>")  # bytes that are no image are never published
+    runner = first.test_cli_runner()
+    with first.app_context():  # else the command would run in the test app's context, which is already pushed
+        assert "copied 1 images, 0 already" in runner.invoke(args=["mall", "media-copy-local"]).output
+        assert "copied 0 images, 1 already" in runner.invoke(args=["mall", "media-copy-local"]).output
+    assert objects(s3_endpoint, bucket) == {old_name: len(data)}
+    assert second.test_client().get(f"/media/{old_name}").data == data
