@@ -8,6 +8,7 @@ from mall.config import Config
 from mall.database import configure_sqlite
 from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
 from mall.ids import IdConverter
+from mall.media.extension import media, media_image_sources
 
 # Security headers: everything we serve comes from our own origin; htmx runs without eval.
 CSP = {
@@ -81,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    media.init_app(app)
     from mall.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
@@ -88,7 +90,7 @@ def _init_extensions(app: Flask) -> None:
         app,
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
-        content_security_policy=CSP,
+        content_security_policy={**CSP, "img-src": media_image_sources(app.config)},
         # Open Graph crawlers of chat apps must be able to read pages; no need for strict referrer.
         referrer_policy="strict-origin-when-cross-origin",
     )

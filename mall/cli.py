@@ -83,3 +83,16 @@ def audit_command() -> None:
     click.echo("books are consistent" if report.ok else "books have violations")
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+@mall_cli.command("media-copy-local")
+def media_copy_local_command() -> None:
+    """Copy images kept in instance/uploads into the configured media store (once, when moving to S3)."""
+    from flask import current_app
+
+    from mall.media.copy_local import copy_local_files
+    from mall.media.extension import media
+    from mall.media.local_store import upload_folder
+
+    copied, present = copy_local_files(upload_folder(current_app.instance_path), media.store)
+    click.echo(f"copied {copied} images, {present} already in the store")

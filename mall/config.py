@@ -35,6 +35,13 @@ class Config:
     PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL")
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
     TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
+    # Where uploaded images live: "local" (instance/uploads, one host) or "s3" (a bucket every host shares).
+    MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # MinIO or another S3-compatible store; unset for AWS
+    S3_REGION = os.environ.get("S3_REGION")
+    # A CDN in front of the bucket: image URLs point there and images never pass through the app.
+    MEDIA_PUBLIC_BASE_URL = os.environ.get("MEDIA_PUBLIC_BASE_URL")
 
     # Rate limits (mall/ratelimits.py), in Flask-Limiter's syntax. The counters live in the storage:
     # memory:// counts in each process, so several hosts or gunicorn workers would each count alone;

@@ -22,12 +22,14 @@ from mall.admin.product_import import count_rows, import_products
 from mall.admin.product_import_jobs import enqueue_import, job_of_brand, job_result
 from mall.admin.product_ratio_preview import preview_product_ratios
 from mall.catalog.editing import ProductError, product_of_brand, products_of_brand, save_product, set_published
-from mall.catalog.images import ImageError, add_image
+from mall.catalog.images import add_image
 from mall.catalog.listing import all_brands
 from mall.clock import utcnow
 from mall.commission.models import ProductRatio
 from mall.commission.settings import SettingsError, ratio_bps, save_product_ratios, settings_for
 from mall.extensions import db
+from mall.media.extension import media
+from mall.media.images import ImageError
 from mall.templating import locale_code
 
 bp = Blueprint("products", __name__)
@@ -95,7 +97,8 @@ def upload_image(product_id: int):
     if not form.validate():
         return _edit_page(product, image_form=form, status=422)
     try:
-        add_image(db.session, product, form.image.data.read(), instance_path=current_app.instance_path)
+        add_image(db.session, product, form.image.data.read(), store=media.store)
+        db.session.commit()
     except ImageError as err:
         db.session.rollback()
         form.image.errors = [err.message]

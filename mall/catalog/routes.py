@@ -2,13 +2,11 @@
 from flask import Blueprint, abort, render_template, request
 
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
-from mall.catalog.media import bp as media_bp
 from mall.catalog.pages import product_page_context, published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
 
 bp = Blueprint("catalog", __name__)
-bp.register_blueprint(media_bp)
 PER_PAGE = 20
 # Far beyond any real catalogue, and small enough that OFFSET never overflows a database integer.
 MAX_PAGE = 10_000

@@ -15,7 +15,7 @@ from mall.clean_form import CleanForm
 from mall.clock import utcnow
 from mall.text import clean_text, unstorable
 from tests.conftest import csrf_from
-from tests.integration.admin_support import EN, text
+from tests.integration.admin_support import EN
 
 HEADER = "product_code,title,subtitle,published,promo_ends_at,sku_name,price,list_price,promo_price,stock\n"
 

@@ -1,7 +1,7 @@
 """Uploaded images are recognised by their magic bytes, never by their name or claimed type."""
 import pytest
 
-from mall.catalog.images import NAME_RE, image_kind
+from mall.media.images import NAME_RE, image_kind
 
 
 @pytest.mark.parametrize("head, kind", [
