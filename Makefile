@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install test translations extract migration
+.PHONY: run install test audit lock translations extract migration
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly what requirements.lock pins (what CI tested), then the mall itself without resolving again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -26,6 +28,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check mall tests app.py
+	$(BIN)/bandit --quiet --recursive mall --severity-level high
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-read every gettext string from code and templates into the catalogues (then translate the new ones).
@@ -36,3 +39,11 @@ extract: $(VENV)/.installed
 # A schema change: `make migration m="add live rooms"`, then review the file it wrote.
 migration: $(VENV)/.installed
 	MALL_INSTANCE_PATH=$$(mktemp -d) sh -c '$(BIN)/flask --app app db upgrade && $(BIN)/flask --app app db migrate -m "$(m)"'
+
+# Known vulnerabilities in the pinned dependencies (needs the vulnerability service of the package index).
+audit: $(VENV)/.installed
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
+
+# After changing dependencies in pyproject.toml: pin the whole tree again.
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --quiet -o requirements.lock
