@@ -25,6 +25,7 @@ class Delivery(StrEnum):
 
 class RefundStatus(StrEnum):
     REQUESTED = "requested"
+    APPROVED = "approved"  # approved, the provider's refund not confirmed yet (mall.orders.refunds)
     REFUNDED = "refunded"
     REJECTED = "rejected"
 
@@ -72,6 +73,7 @@ class Order(db.Model):
     pickup_store = relationship("Store")
     lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.id")
     refunds = relationship("Refund", back_populates="order", order_by="Refund.id")
+    history = relationship("OrderHistory", order_by="OrderHistory.id", viewonly=True)
 
 
 class OrderLine(db.Model):
@@ -115,6 +117,8 @@ class Refund(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reject_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Why the provider refused the last approval (the request is open again); cleared by the next approval.
+    provider_error: Mapped[str] = mapped_column(String(200), default="")
 
     order = relationship("Order", back_populates="refunds")
     items = relationship("RefundItem", back_populates="refund", order_by="RefundItem.id")
@@ -133,3 +137,22 @@ class RefundItem(db.Model):
 
     refund = relationship("Refund", back_populates="items")
     line = relationship("OrderLine")
+
+
+class OrderHistory(db.Model):
+    """One change of an order's status, written by mall.orders.states in the transaction of the change."""
+
+    __tablename__ = "order_history"
+    __table_args__ = (Index("ix_order_history_order", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    from_status: Mapped[str | None] = mapped_column(String(20))  # None: the order was placed
+    to_status: Mapped[str] = mapped_column(String(20))
+    # Who: a user (actor_user_id, actor "user", "buyer"), or a party without an account ("job:settle", "payment").
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    actor_user = relationship("User")

@@ -1,0 +1,78 @@
+"""In-process domain events: a service publishes what happened, subscribers react in the same transaction.
+
+Subscribers run synchronously, in order of registration, with the publisher's session: whatever they write
+commits or rolls back with the change that caused it, and an exception in one of them fails that change
+(the owner of the transaction rolls everything back). Events for the world outside go further through the
+outbox (mall.outbox), which is itself a subscriber.
+
+Packages register their subscribers when their `subscribers` module is imported (create_app imports them),
+so a publisher never imports the packages that listen to it.
+"""
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import uuid4
+
+Subscriber = Callable[[Any, "DomainEvent"], None]
+_subscribers: dict[type, list[Subscriber]] = defaultdict(list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DomainEvent:
+    """Something that happened, at `now`. Events with a `topic` are public: the outbox keeps them for webhooks."""
+
+    topic: ClassVar[str | None] = None
+    now: datetime
+    event_id: str = field(default_factory=lambda: uuid4().hex)
+
+    def payload(self) -> dict:
+        """The event as JSON-able data (times in ISO format), without its id, which is the outbox row's id."""
+        data = asdict(self)
+        del data["event_id"]
+        return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in data.items()}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change: a signed-in user (user_id), or a named party without one ("buyer", "job:settle")."""
+
+    name: str
+    user_id: int | None = None
+
+    @classmethod
+    def user(cls, user_id: int | None, name: str = "user") -> "Actor":
+        """A person; a guest (no user id) stays recorded under `name`."""
+        return cls(name=name, user_id=user_id)
+
+    @classmethod
+    def job(cls, name: str) -> "Actor":
+        return cls(name=f"job:{name}")
+
+
+SYSTEM = Actor("system")
+
+
+def subscribe(*event_types: type[DomainEvent]) -> Callable[[Subscriber], Subscriber]:
+    """Decorator: call fn(session, event) for every event of these types (or their subclasses). Idempotent."""
+
+    def register(fn: Subscriber) -> Subscriber:
+        for event_type in event_types:
+            if fn not in _subscribers[event_type]:
+                _subscribers[event_type].append(fn)
+        return fn
+
+    return register
+
+
+def unsubscribe(event_type: type[DomainEvent], fn: Subscriber) -> None:
+    if fn in _subscribers.get(event_type, ()):
+        _subscribers[event_type].remove(fn)
+
+
+def publish(session, event: DomainEvent) -> None:
+    """Hand the event to every subscriber of its type and of its base types; their exceptions propagate."""
+    for event_type in type(event).__mro__:
+        for fn in list(_subscribers.get(event_type, ())):
+            fn(session, event)
