@@ -40,8 +40,13 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
 
     import mall.models  # noqa: F401  (registers every table)
+    from mall import subscribers, unit_of_work
 
+    # The first after_request hook registered, so the last to run (Flask runs them in reverse): it ends the
+    # request's transaction after every other hook has had its say.
+    unit_of_work.init_app(app)
     _init_extensions(app)
+    subscribers.register()
     _register_blueprints(app)
     from mall import cli, errors, ratelimits, templating
     from mall.referral import hooks as referral_hooks

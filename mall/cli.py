@@ -1,4 +1,7 @@
-"""`flask mall …`: every verb is idempotent and safe to run on several hosts at once."""
+"""`flask mall …`: every verb is idempotent and safe to run on several hosts at once.
+
+Each command owns its transactions: the jobs it runs (mall.jobs) commit per item.
+"""
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -30,12 +33,23 @@ def deliver_callbacks_command() -> None:
     click.echo(f"delivered {delivered}, failed {failed}")
 
 
+@mall_cli.command("deliver-outbox")
+def deliver_outbox_command() -> None:
+    """Deliver due outbox rows (provider refunds) that were not delivered right after their commit; retries back off."""
+    from mall.clock import utcnow
+    from mall.extensions import db
+    from mall.jobs.outbox import deliver_due
+
+    delivered, failed = deliver_due(db.session, now=utcnow())
+    click.echo(f"delivered {delivered}, failed {failed}")
+
+
 @mall_cli.command("run-imports")
 def run_imports_command() -> None:
     """Run queued product CSV imports (each claimed once, so several hosts may run this)."""
-    from mall.admin.product_import_jobs import run_queued_imports
     from mall.clock import utcnow
     from mall.extensions import db
+    from mall.jobs.imports import run_queued_imports
 
     click.echo(f"ran {run_queued_imports(db.session, now=utcnow())} imports")
 
@@ -47,7 +61,7 @@ def cancel_unpaid_command() -> None:
 
     from mall.clock import utcnow
     from mall.extensions import db
-    from mall.orders.states import cancel_unpaid
+    from mall.jobs.unpaid import cancel_unpaid
 
     cancelled = cancel_unpaid(db.session, older_than_minutes=current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
                               now=utcnow())
@@ -58,8 +72,8 @@ def cancel_unpaid_command() -> None:
 def settle_command() -> None:
     """Complete shipped orders after the brand's N days, then settle commission past the freeze period."""
     from mall.clock import utcnow
-    from mall.commission.settlement import auto_complete, settle_due
     from mall.extensions import db
+    from mall.jobs.settle import auto_complete, settle_due
 
     now = utcnow()
     completed = auto_complete(db.session, now=now)
@@ -74,7 +88,7 @@ def audit_command() -> None:
     from mall.extensions import db
 
     report = audit_books(db.session)
-    db.session.rollback()
+    db.session.rollback()  # the audit only reads
     for check in report.checks:
         click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked, "
                    f"{check.count} violations")

@@ -1,6 +1,28 @@
-"""Connection settings the embedded SQLite database needs to behave like a real one."""
+"""Connection settings the embedded SQLite database needs to behave like a real one; sessions' small helpers."""
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
+
+
+def plain_session(session) -> Session:
+    """The Session behind db.session (a scoped_session proxies most, not all, of its methods: in_transaction)."""
+    return session() if isinstance(session, scoped_session) else session
+
+
+@contextmanager
+def savepoint(session):
+    """A service's all-or-nothing part: a SAVEPOINT, rolled back if the block raises, and then everything the
+    session holds is read again, as after a full rollback (rows refreshed inside the block may show
+    changes the rollback undid; what was pending before it was flushed when the savepoint began)."""
+    session = plain_session(session)
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        session.expire_all()
+        raise
 
 
 def configure_sqlite(engine: Engine) -> None:

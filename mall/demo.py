@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from mall import unit_of_work
 from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
@@ -55,9 +56,10 @@ def load_demo() -> str:
               stores[store_index] if store_index is not None else None)
     for position, item in enumerate(PRODUCTS):
         _product(session, brands[item.brand], item, position, now)
-    session.commit()
+    unit_of_work.commit(session)
     load_demo_partners(session, now)
     orders = load_demo_orders(session, now)
+    unit_of_work.commit(session)
     return summary(session, orders)
 
 

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from mall import unit_of_work
 from mall.accounts.models import User
 from mall.catalog.models import Brand, Product, Store
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import WithdrawalError, approve_withdrawal, pay_withdrawal, request_withdrawal
+from mall.events import Actor
+from mall.jobs.settle import settle_due
 from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order
@@ -23,6 +25,7 @@ from mall.payments.signing import HEADER, signature_header
 from mall.referral.models import Partner
 from mall.referral.service import record_visit
 
+DEMO = Actor.job("demo")
 # (login, brand slug, fixed code, inviter login): two-level invite trees, and the guides as partners.
 PARTNERS = [
     ("13900000001", "yunling-tea", "SYTEA2", None),
@@ -89,7 +92,7 @@ def load_demo_partners(session, now: datetime) -> None:
         session.add(Partner(brand_id=brand.id, user_id=user.id, code=code, status="active",
                             inviter_id=inviter.id if inviter else None, joined_at=now - timedelta(days=30)))
         session.flush()
-    session.commit()
+    unit_of_work.commit(session)
 
 
 def load_demo_orders(session, now: datetime) -> int:
@@ -116,7 +119,7 @@ def _demo_order(session, number: int, spec: DemoOrder, now: datetime) -> bool:
         record_visit(session, brand_id=product.brand_id, partner_code=spec.via, channel="link",
                      target=f"product:{product.code}", visitor_key=visitor, user_id=buyer,
                      now=placed - timedelta(minutes=5))
-    session.commit()
+    unit_of_work.commit(session)
     order = place_order(session, CheckoutRequest(
         sku_id=product.skus[spec.sku].id, quantity=spec.quantity, contact_name=spec.name,
         contact_phone=f"1360000{number:04d}", delivery="ship", address="上海市徐汇区漕溪北路 398 号",
@@ -130,13 +133,15 @@ def _step(session, order: Order, step: str, when: datetime) -> None:
     if step == "pay":
         _pay(session, order, when)
     elif step in ("ship", "complete", "cancel"):
-        getattr(states, step)(session, order.id, now=when)
+        getattr(states, step)(session, order.id, now=when, actor=DEMO)
+        unit_of_work.commit(session)
     elif step in ("refund_all", "refund_part", "ask_refund"):
         line = order.lines[0]
         items = None if step == "refund_all" else [(line.id, line.total_fen // 4)]
         refund = request_refund(session, order.id, items=items, reason="不想要了", now=when)
         if step != "ask_refund":
             approve_refund(session, refund.id, by_user_id=None, now=when + timedelta(hours=2))
+        unit_of_work.commit(session, now=when + timedelta(hours=2))  # the provider refunds, then it is booked
 
 
 def _pay(session, order: Order, when: datetime) -> None:
@@ -149,7 +154,7 @@ def _pay(session, order: Order, when: datetime) -> None:
     header = signature_header(current_app.config["PAYMENT_WEBHOOK_SECRET"], body, now=when)
     handle_callback(session, "mock", {HEADER: header}, body, now=when)
     event.delivered_at, event.attempts = when, 1
-    session.commit()
+    unit_of_work.commit(session, now=when)
 
 
 def _demo_withdrawal(session, now: datetime) -> None:

@@ -15,6 +15,7 @@ STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
     "refunded": _l("Refunded"),
     "requested": _l("Refund requested"),
+    "approved": _l("Refund in progress"),  # approved, waiting for the payment provider
     "rejected": _l("Refund rejected"),
 }
 

@@ -82,7 +82,7 @@ def find_user(session, login: LoginId) -> User | None:
 
 
 def register_user(session, *, login: str, password: str, name: str, now: datetime) -> User:
-    """Create a consumer account (commits). Raises an AccountError subclass on bad input or a taken login."""
+    """Create a consumer account. Raises an AccountError subclass on bad input or a taken login."""
     login_id = parse_login(login)
     if login_id is None:
         raise InvalidLogin()
@@ -95,11 +95,10 @@ def register_user(session, *, login: str, password: str, name: str, now: datetim
         raise LoginTaken()
     user = User(name=name, role=Role.CONSUMER, created_at=now, **{login_id.kind: login_id.value})
     user.set_password(password)
-    session.add(user)
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(user)
     except IntegrityError as exc:  # two registrations of the same login at once: the unique index decides
-        session.rollback()
         raise LoginTaken() from exc
     return user
 

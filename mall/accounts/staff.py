@@ -55,7 +55,6 @@ def assign_staff(session, store: Store, *, phone: str, role: str, name: str = ""
         ensure_guide_partner(session, user_id=user.id, now=now)  # guides share links with their own code
     record(session, action="store.staff_assigned", brand_id=store.brand_id, actor_id=actor_id, now=now,
            subject=f"user:{user.id}", before=before, after={"role": role, "store_id": store.id})
-    session.commit()
     return user
 
 
@@ -73,7 +72,6 @@ def remove_staff(session, store: Store, user_id: int, *, actor_id: int | None, n
     user.brand_id = None
     record(session, action="store.staff_removed", brand_id=store.brand_id, actor_id=actor_id, now=now,
            subject=f"user:{user.id}", before=before, after={"role": user.role, "store_id": None})
-    session.commit()
     return user
 
 

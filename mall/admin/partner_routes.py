@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.customer_trail import customer_trail
 from mall.admin.forms import CustomerLookupForm, PartnerFilterForm
@@ -80,9 +81,8 @@ def _change(partner_id: int, action, done: str):
     partner = _partner_or_404(partner_id)
     try:
         action(db.session, partner.id, by_user_id=current_user.id, now=utcnow(), brand_id=brand_id)
-        db.session.commit()
     except PartnerError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # a redirect follows, which would commit
         flash(str(err.message), "error")
     else:
         flash(done, "success")

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.product_export import export_rows
 from mall.admin.product_forms import (
@@ -98,9 +99,8 @@ def upload_image(product_id: int):
         return _edit_page(product, image_form=form, status=422)
     try:
         add_image(db.session, product, form.image.data.read(), store=media.store)
-        db.session.commit()
     except ImageError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # the edit page is shown again: without what the failed call did
         form.image.errors = [err.message]
         return _edit_page(product, image_form=form, status=422)
     flash(_("Image added."), "success")
@@ -118,7 +118,7 @@ def save_ratios(product_id: int):
     try:
         save_product_ratios(db.session, product.id, changes, actor_id=current_user.id, now=utcnow())
     except SettingsError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # the edit page is shown again: without what the failed call did
         return _edit_page(product, ratio_form=form, ratio_errors=_flat(err.messages), status=422)
     flash(_("Split ratios saved: they apply to new orders only."), "success")
     return _back(product.id)
@@ -134,7 +134,7 @@ def preview_ratios(product_id: int):
         errors = _flat({k: list(v) for k, v in form.errors.items()})
         return render_template("admin/_product_ratio_preview.html", preview=None, errors=errors)
     preview = preview_product_ratios(db.session, product, changes)
-    db.session.rollback()  # settings_for may have created the defaults: the page that saves will keep them
+    unit_of_work.rollback()  # settings_for may have created the defaults: the page that saves will keep them
     return render_template("admin/_product_ratio_preview.html", preview=preview, errors=preview.errors)
 
 

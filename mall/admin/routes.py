@@ -11,6 +11,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.audit import bp as audit_bp
 from mall.admin.forms import ReattributeForm, RejectRefundForm
@@ -28,12 +29,13 @@ from mall.admin.withdrawal_routes import bp as withdrawals_bp
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
 from mall.commission.plan import ReattributionError, reattribute
+from mall.events import Actor
 from mall.extensions import db
 from mall.money import format_fen
 from mall.orders import states
 from mall.orders.models import RefundStatus
 from mall.orders.queries import order_by_number
-from mall.orders.refunds import RefundError, approve_refund, reject_refund
+from mall.orders.refunds import RefundError, approve_refund, refund_outcome, reject_refund
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(withdrawals_bp)
@@ -89,7 +91,7 @@ def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int 
 @login_required
 def ship(number: str):
     found = _order_or_404(number)
-    if states.ship(db.session, found.id, now=utcnow()):
+    if states.ship(db.session, found.id, now=utcnow(), actor=_admin()):
         flash(_("Marked as shipped."), "success")
     else:
         flash(_("Only a paid order can be shipped."), "error")
@@ -100,7 +102,7 @@ def ship(number: str):
 @login_required
 def complete(number: str):
     found = _order_or_404(number)
-    if states.complete(db.session, found.id, now=utcnow()):
+    if states.complete(db.session, found.id, now=utcnow(), actor=_admin()):
         flash(_("Marked as completed."), "success")
     else:
         flash(_("Only a shipped order can be completed."), "error")
@@ -115,12 +117,19 @@ def approve(number: str, refund_id: int):
         flash(_("This refund has already been decided."), "error")
         return _back(number)
     try:
-        decided = approve_refund(db.session, refund.id, by_user_id=current_user.id, now=utcnow())
+        approve_refund(db.session, refund.id, by_user_id=current_user.id, now=utcnow())
+        unit_of_work.commit()  # the provider refunds right after the commit, with no transaction open
+        decided = refund_outcome(db.session, refund.id)
     except RefundError as err:
+        unit_of_work.rollback()
         flash(err.message, "error")
     else:
-        flash(_("Refund of %(amount)s approved.", amount=format_fen(decided.amount_fen, str(get_locale()))),
-              "success")
+        amount = format_fen(decided.amount_fen, str(get_locale()))
+        if decided.status == RefundStatus.REFUNDED:
+            flash(_("Refund of %(amount)s approved.", amount=amount), "success")
+        else:  # the provider did not answer yet: `flask mall deliver-outbox` keeps trying
+            flash(_("Refund of %(amount)s approved; the payment provider has not confirmed it yet.",
+                    amount=amount), "success")
     return _back(number)
 
 
@@ -152,7 +161,7 @@ def reattribute_order(number: str):
                                    guide_code=form.guide_code.data, store_id=form.store_id)
         reattribute(db.session, found.id, credit, actor_id=current_user.id, reason=form.reason.data, now=utcnow())
     except ReattributionError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # the order page is shown again: without what the failed call did
         return _order_page(found, reattribute_form=form, reattribute_error=str(err.message), status=422)
     flash(_("The order was re-attributed; the commission follows the new attribution."), "success")
     return _back(number)
@@ -160,6 +169,10 @@ def reattribute_order(number: str):
 
 def _reattribute_form(found, **kwargs) -> ReattributeForm:
     return ReattributeForm(prefix="reattribute", **kwargs).with_stores(brand_stores(db.session, found.brand_id))
+
+
+def _admin() -> Actor:
+    return Actor("admin", current_user.id)
 
 
 def _order_or_404(number: str):

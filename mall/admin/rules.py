@@ -24,8 +24,7 @@ def page():
     brand_id = acting_brand_id()
     if brand_id is None:
         return choose_brand_page("admin.rules.page", "rules")
-    settings = settings_for(db.session, brand_id)
-    db.session.commit()  # the defaults, created on first use
+    settings = settings_for(db.session, brand_id)  # the defaults, created on first use, commit with the page
     return _page(brand_id, RulesForm.from_settings(settings))
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.accounts.staff import StaffError, assign_staff, remove_staff, store_staff
 from mall.admin.access import admin_brand_id
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
@@ -76,7 +77,7 @@ def add_staff(store_id: int):
         user = assign_staff(db.session, store, phone=form.phone.data, role=form.role.data, name=form.name.data or "",
                             password=form.password.data or "", actor_id=current_user.id, now=utcnow())
     except StaffError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # the store page is shown again: without what the failed call did
         getattr(form, err.field or "phone").errors.append(str(err.message))
         return _store_page(store, StoreForm(formdata=None, obj=store), form, status=422)
     flash(_("%(name)s now works in %(store)s.", name=user.name, store=store.name), "success")
@@ -90,7 +91,6 @@ def drop_staff(store_id: int, user_id: int):
     try:
         user = remove_staff(db.session, store, user_id, actor_id=current_user.id, now=utcnow())
     except StaffError:
-        db.session.rollback()
         abort(404)
     flash(_("%(name)s no longer works in %(store)s.", name=user.name, store=store.name), "success")
     return redirect(url_for("admin.stores.show", store_id=store.id), code=303)

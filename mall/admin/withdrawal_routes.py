@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.forms import ReasonForm, WithdrawalFilterForm
 from mall.admin.withdrawal_queue import STATUSES, withdrawal_of_brand, withdrawal_queue
@@ -107,7 +108,7 @@ def _act(withdrawal_id: int, action, done, **kwargs):
         withdrawal = action(db.session, withdrawal_id, by_user_id=current_user.id, now=utcnow(), brand_id=brand_id,
                             **kwargs)
     except WithdrawalError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # a redirect follows, which would commit
         flash(str(ADMIN_MESSAGES.get(type(err), err.message)), "error")
     else:
         flash(done(withdrawal), "success")

@@ -12,6 +12,7 @@ from sqlalchemy import exists, or_, select
 from mall.audit.service import record
 from mall.catalog.models import Product, Sku
 from mall.codes import short_code
+from mall.database import savepoint
 
 LOW_STOCK = 5  # at or below this many units a SKU is "low on stock" in the admin's filter
 TITLE_MAX = 120
@@ -113,8 +114,13 @@ def save_product(session, brand_id: int, product_id: int | None, data: ProductIn
     """Create (product_id None) or update a product of the brand with its SKUs, audited; raises ProductError."""
     problems = problems_of(data)
     if problems:
-        session.rollback()
         raise ProductError(problems)
+    with savepoint(session):  # an unknown SKU found halfway leaves the product as it was
+        return _save_product(session, brand_id, product_id, data, actor_id=actor_id, now=now, code=code)
+
+
+def _save_product(session, brand_id: int, product_id: int | None, data: ProductInput, *, actor_id: int | None,
+                  now: datetime, code: str | None) -> Product:
     if product_id is None:
         product = Product(brand_id=brand_id, code=code or short_code(), created_at=now)
         session.add(product)
@@ -136,7 +142,6 @@ def save_product(session, brand_id: int, product_id: int | None, data: ProductIn
         if row.id is not None:
             sku = existing.get(row.id)
             if sku is None:
-                session.rollback()
                 raise ProductError(["sku_unknown"])
         else:
             sku = Sku(product_id=product.id, position=next_position)
@@ -152,7 +157,6 @@ def save_product(session, brand_id: int, product_id: int | None, data: ProductIn
     record(session, action="catalog.product.create" if product_id is None else "catalog.product.update",
            brand_id=product.brand_id, actor_id=actor_id, now=now, subject=f"product:{product.id}",
            before=before, after=_snapshot(product))
-    session.commit()
     return product
 
 
@@ -163,7 +167,6 @@ def set_published(session, product: Product, published: bool, *, actor_id: int |
         record(session, action="catalog.product.publish" if published else "catalog.product.unpublish",
                brand_id=product.brand_id, actor_id=actor_id, now=now, subject=f"product:{product.id}",
                before={"published": not published}, after={"published": published})
-    session.commit()
 
 
 def _snapshot(product: Product) -> dict:

@@ -37,7 +37,6 @@ def save_store(session, brand_id: int, store_id: int | None, *, name: str, addre
            actor_id=actor_id, now=now, subject=f"store:{store.id}",
            before={k: v for k, v in before.items() if after.get(k) != v},
            after={k: v for k, v in after.items() if before.get(k) != v})
-    session.commit()
     return store
 
 

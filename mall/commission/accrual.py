@@ -1,15 +1,17 @@
 """Accrual at payment (planned shares become pending commission) and voiding at cancellation.
 
 Neither commits: each runs inside the transaction of its cause (the payment confirmation, the
-cancellation), so the commission moves exactly when the order does.
+cancellation), as subscribers of the order's events (mall.commission.subscribers).
 """
 from datetime import datetime
 
 from sqlalchemy import select, update
 
+from mall.commission.events import CommissionAccrued
 from mall.commission.ledger import ACCRUAL, PAYABLE, PENDING, LedgerError, brand_account, owner_account, post
 from mall.commission.models import CommissionShare
 from mall.commission.owners import beneficiary
+from mall.events import publish
 from mall.orders.models import Order, OrderStatus
 
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED, OrderStatus.REFUNDED)
@@ -53,4 +55,6 @@ def accrue_planned(session, order: Order, *, key: str, now: datetime) -> int:
     if post(session, key=key, kind=ACCRUAL, brand_id=order.brand_id, entries=entries, order_id=order.id,
             now=now) is None:
         raise LedgerError(f"{key}: already posted while its shares were still planned")
+    publish(session, CommissionAccrued(order_id=order.id, brand_id=order.brand_id, shares=len(shares),
+                                       amount_fen=sum(share.amount_fen for share in shares), now=now))
     return len(shares)

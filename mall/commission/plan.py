@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from mall.audit.service import record
 from mall.catalog.models import Store
 from mall.commission.accrual import accrue_planned
+from mall.commission.events import CommissionReversed
 from mall.commission.models import CommissionSettings, CommissionShare, OrderAttribution
 from mall.commission.owners import lock_for
 from mall.commission.reversal import catch_up, take_back_rest
 from mall.commission.rules import MAX_LEVELS, Beneficiary, Ratios, split_commission
 from mall.commission.settings import ratio, ratio_bps, settings_for
 from mall.domain import DomainError
+from mall.events import publish
 from mall.orders.models import Order, OrderLine, OrderStatus
 from mall.referral.attribution import Credit, PartnerFact, _chain  # the one upline rule, shared with checkout
 from mall.referral.models import Partner
@@ -109,7 +111,7 @@ def partner_fact(partner: Partner) -> PartnerFact:
 
 def reattribute(session, order_id: int, credit: Credit, *, actor_id: int | None, reason: str,
                 now: datetime) -> OrderAttribution:
-    """An admin's correction of an unsettled order's attribution, with a reason, audited; commits.
+    """An admin's correction of an unsettled order's attribution, with a reason, audited (does not commit).
 
     Unpaid: the planned shares are re-planned. Paid but unsettled: the old accruals are reversed and the new
     shares accrued (and any refund already made taken back from them) in the same transaction.
@@ -138,11 +140,12 @@ def reattribute(session, order_id: int, credit: Credit, *, actor_id: int | None,
                                  .where(CommissionShare.order_id == order_id)) or 0) + 1
     settings = settings_for(session, order.brand_id)
     paid = order.status != OrderStatus.PENDING_PAYMENT
+    taken = 0
     for share in old:
         if share.status == "planned":
             share.status = "void"
         else:  # pending: everything not yet refunded goes back to the brand
-            take_back_rest(session, share, key=f"reattribution:{share.id}", now=now)
+            taken += take_back_rest(session, share, key=f"reattribution:{share.id}", now=now)
     session.flush()
     new = _plan_shares(session, order, credit, settings, generation=generation)
     _fill(attribution, credit, settings)
@@ -153,12 +156,14 @@ def reattribute(session, order_id: int, credit: Credit, *, actor_id: int | None,
         accrue_planned(session, order, key=f"accrual:{order.id}:g{generation}", now=now)
         lines = {line.id: line for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order_id))}
         for share in new:
-            catch_up(session, share, lines[share.line_id], key=f"reversal:reattribution:{share.id}",
-                     refund_id=None, now=now)
+            taken += catch_up(session, share, lines[share.line_id], key=f"reversal:reattribution:{share.id}",
+                              refund_id=None, now=now)
+    if taken:
+        publish(session, CommissionReversed(order_id=order.id, brand_id=order.brand_id, refund_id=None,
+                                            amount_fen=taken, now=now))
     record(session, action="commission.reattribute", brand_id=order.brand_id, actor_id=actor_id, now=now,
            subject=f"order:{order.number}", before=before,
            after={**_describe(attribution), "shares": _share_summary(new)}, reason=reason)
-    session.commit()
     return attribution
 
 

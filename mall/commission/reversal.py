@@ -1,7 +1,7 @@
 """Reversal: a refund takes back the same fraction of every commission on the refunded line.
 
-Contract with the refund code: call reverse_refund(refund_id) after the refund's amounts have been added
-to its lines' refunded_fen, in the same transaction (it does not commit). The amount taken back is
+Contract with the refund code: reverse_refund(refund_id) runs (as the subscriber of RefundCompleted) after
+the refund's amounts have been added to its lines' refunded_fen, in the same transaction (it does not commit). The amount taken back is
 computed from the line, cumulatively: after a line is refunded by r of its base b, a share of a keeps
 floor(a x (b - r) / b) and everything else has been reversed. Partial refunds therefore add up exactly,
 a full refund reverses exactly what was accrued, and a late or replayed call catches up or does nothing.
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from mall.commission.events import CommissionReversed
 from mall.commission.ledger import (
     AVAILABLE,
     DEBT,
@@ -27,6 +28,7 @@ from mall.commission.ledger import (
 from mall.commission.models import CommissionShare
 from mall.commission.owners import beneficiary, lock_for
 from mall.commission.rules import reversal_for_refund
+from mall.events import publish
 from mall.orders.models import OrderLine, Refund, RefundItem, RefundStatus
 
 ACCRUED = ("pending", "available")  # shares that hold money in the ledger
@@ -48,8 +50,12 @@ def reverse_refund(session, refund_id: int, *, now: datetime) -> int:
                                  .execution_options(populate_existing=True)).all()
         work += [(item, line, share) for share in shares]
     lock_for(session, [share for _, _, share in work])
-    return sum(catch_up(session, share, line, key=f"reversal:{item.id}:{share.id}", refund_id=refund_id, now=now)
-               for item, line, share in work)
+    taken = sum(catch_up(session, share, line, key=f"reversal:{item.id}:{share.id}", refund_id=refund_id, now=now)
+                for item, line, share in work)
+    if taken:
+        publish(session, CommissionReversed(order_id=refund.order_id, brand_id=work[0][2].brand_id,
+                                            refund_id=refund_id, amount_fen=taken, now=now))
+    return taken
 
 
 def catch_up(session, share: CommissionShare, line: OrderLine, *, key: str, refund_id: int | None,

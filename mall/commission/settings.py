@@ -104,14 +104,12 @@ def save_settings(session, brand_id: int, changes: dict, *, actor_id: int | None
     if not problems:
         problems = _product_problems(session, brand_id, after)
     if problems:
-        session.rollback()
         raise SettingsError(problems)
     for name, value in after.items():
         setattr(settings, name, value)
     settings.updated_at = now
     record(session, action="commission.settings", brand_id=brand_id, actor_id=actor_id, now=now,
            subject=f"brand:{brand_id}", before=_changed(before, after), after=_changed(after, before))
-    session.commit()
     return settings
 
 
@@ -142,14 +140,12 @@ def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: in
                   for role in ROLES}
         problems = ratio_problems(merged, settings.levels, settings.max_total_bp)
     if problems:
-        session.rollback()
         raise SettingsError(problems)
     for name, value in after.items():
         setattr(override, name, value)
     session.add(override)
     record(session, action="commission.product_ratios", brand_id=product.brand_id, actor_id=actor_id, now=now,
            subject=f"product:{product_id}", before=before, after=after)
-    session.commit()
     return override
 
 

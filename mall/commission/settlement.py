@@ -1,64 +1,28 @@
-"""The settlement job (`flask mall settle`): complete shipped orders, then settle what has passed the freeze.
+"""Settlement: pending commission of an order past the brand's freeze becomes available (mall.jobs.settle runs it).
 
-Safe on several hosts at once: each order is completed by one conditional UPDATE, each share is claimed
-by one conditional UPDATE of its status, and each settlement posts under a unique key. Work is committed
-per order, so a crash loses at most the order in hand and the next run picks it up.
+Safe on several hosts at once: each share is claimed by one conditional UPDATE of its status and each
+settlement posts under a unique key. Nothing here commits: the job commits per order.
 """
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import exists, select, update
 
-from mall.commission.ledger import AVAILABLE, DEBT, PENDING, SETTLEMENT, LedgerError, balance, owner_account, post
+from mall.commission.events import CommissionSettled
+from mall.commission.ledger import AVAILABLE, DEBT, PENDING, SETTLEMENT, balance, owner_account, post
 from mall.commission.models import CommissionShare
 from mall.commission.owners import beneficiary, lock_for
-from mall.commission.settings import settings_for
+from mall.events import publish
 from mall.orders.models import Order, OrderStatus, Refund, RefundStatus
 
 BATCH = 200
-log = logging.getLogger(__name__)
+# A refund not yet decided, or approved and waiting for the provider, holds the order's commission.
+OPEN_REFUND = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
 
 
-def auto_complete(session, *, now: datetime) -> int:
-    """Complete orders shipped at least the brand's auto_complete_days ago; returns how many this run completed."""
-    brand_ids = session.scalars(select(Order.brand_id).where(Order.status == OrderStatus.SHIPPED).distinct()).all()
-    completed = 0
-    for brand_id in brand_ids:
-        cutoff = now - timedelta(days=settings_for(session, brand_id).auto_complete_days)
-        completed += session.execute(
-            update(Order).where(Order.brand_id == brand_id, Order.status == OrderStatus.SHIPPED,
-                                Order.shipped_at <= cutoff)
-            .values(status=OrderStatus.COMPLETED, completed_at=now).execution_options(synchronize_session=False)
-        ).rowcount
-        session.commit()
-    return completed
-
-
-def settle_due(session, *, now: datetime) -> int:
-    """Pending commission of orders completed at least freeze_days ago becomes available; returns shares settled.
-
-    An open refund request holds its order: the commission stays pending until the request is decided.
-    """
-    brand_ids = session.scalars(select(Order.brand_id).where(Order.status == OrderStatus.COMPLETED,
-                                                              _has_pending_share()).distinct()).all()
-    freeze = {brand_id: settings_for(session, brand_id).freeze_days for brand_id in brand_ids}
-    session.commit()
-    settled, skipped = 0, set()
-    for brand_id, days in freeze.items():
-        while True:
-            order_ids = session.scalars(_due_orders(brand_id, now - timedelta(days=days), skipped)).all()
-            session.commit()  # end the read: each order settles in its own short transaction
-            if not order_ids:
-                break
-            for order_id in order_ids:
-                try:
-                    settled += settle_order(session, order_id, now=now)
-                    session.commit()
-                except LedgerError:  # books that refuse the settlement: leave it for `flask mall audit`
-                    session.rollback()
-                    log.exception("settling order %s failed", order_id)
-                    skipped.add(order_id)
-    return settled
+def settling_brands(session) -> list[int]:
+    """Brands with completed orders whose commission is still pending."""
+    return session.scalars(select(Order.brand_id).where(Order.status == OrderStatus.COMPLETED,
+                                                        _has_pending_share()).distinct()).all()
 
 
 def settle_order(session, order_id: int, *, now: datetime) -> int:
@@ -72,16 +36,18 @@ def settle_order(session, order_id: int, *, now: datetime) -> int:
         update(CommissionShare).where(CommissionShare.id == share.id, CommissionShare.status == "pending")
         .values(status="available")).rowcount == 1]
     lock_for(session, claimed)
-    for share in claimed:
-        _post_settlement(session, share, now=now)
+    amount = sum(_post_settlement(session, share, now=now) for share in claimed)
+    if claimed:
+        publish(session, CommissionSettled(order_id=order_id, brand_id=claimed[0].brand_id, shares=len(claimed),
+                                           amount_fen=amount, now=now))
     return len(claimed)
 
 
-def _post_settlement(session, share: CommissionShare, *, now: datetime) -> None:
-    """Pending -> available, first paying off any debt the beneficiary owes the brand."""
+def _post_settlement(session, share: CommissionShare, *, now: datetime) -> int:
+    """Pending -> available, first paying off any debt the beneficiary owes the brand; returns the fen settled."""
     amount = share.amount_fen - share.reversed_fen
     if amount <= 0:
-        return
+        return 0
     owner = beneficiary(share)
     debt = owner_account(session, owner, DEBT)
     to_debt = min(amount, -balance(session, debt))
@@ -89,14 +55,16 @@ def _post_settlement(session, share: CommissionShare, *, now: datetime) -> None:
                (owner_account(session, owner, AVAILABLE), amount - to_debt, share.id)]
     post(session, key=f"settlement:{share.id}", kind=SETTLEMENT, brand_id=share.brand_id, entries=entries,
          order_id=share.order_id, now=now)
+    return amount
 
 
 def _has_pending_share():
     return exists().where(CommissionShare.order_id == Order.id, CommissionShare.status == "pending")
 
 
-def _due_orders(brand_id: int, cutoff: datetime, skipped: set[int]):
-    open_refund = exists().where(Refund.order_id == Order.id, Refund.status == RefundStatus.REQUESTED)
+def due_orders(brand_id: int, cutoff: datetime, skipped: set[int]):
+    """The next batch of the brand's orders completed before `cutoff` with pending commission and no open refund."""
+    open_refund = exists().where(Refund.order_id == Order.id, Refund.status.in_(OPEN_REFUND))
     query = (select(Order.id).where(Order.brand_id == brand_id, Order.status == OrderStatus.COMPLETED,
                                     Order.completed_at <= cutoff, _has_pending_share(), ~open_refund)
              .order_by(Order.id).limit(BATCH))

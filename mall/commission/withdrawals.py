@@ -5,7 +5,8 @@ returns; retry debits it again and goes back to approved). Every transition is o
 the status, so nothing is decided or paid twice; every money move posts under its own key. The request
 itself debits available through the ledger, whose CHECK constraint refuses a negative balance: of two
 simultaneous requests for the whole balance, one gets it and the other is told there is not enough.
-Each function commits.
+Nothing here commits; each function works in a savepoint, so one that raises leaves the caller's
+transaction as it found it.
 """
 from datetime import datetime, timedelta
 
@@ -33,6 +34,7 @@ from mall.commission.ledger import (
 )
 from mall.commission.models import LedgerTransaction, Withdrawal
 from mall.commission.settings import BP_PER_UNIT, settings_for
+from mall.database import savepoint
 from mall.domain import DomainError
 from mall.referral.models import Partner
 
@@ -73,41 +75,36 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
     # Lock the partner so one partner's requests queue up: the daily limit is then counted exactly.
     partner = session.scalars(select(Partner).where(Partner.id == partner_id).with_for_update()).first()
     if partner is None:
-        session.rollback()
         raise WithdrawalError()
     settings = settings_for(session, partner.brand_id)
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        session.rollback()
         raise WithdrawalError(_l("Please enter an amount greater than zero."))
     if amount_fen < settings.withdraw_min_fen:
-        session.rollback()
         raise BelowMinimum()
     fee = amount_fen * settings.withdraw_fee_bp // BP_PER_UNIT  # rounded down: the partner never pays a fen more
     _refuse_while_in_debt(session, partner.brand_id, partner.id)
     if _withdrawn_today(session, partner.id, now) + amount_fen > settings.withdraw_daily_limit_fen:
-        session.rollback()
         raise AboveDailyLimit()
-    try:
-        with session.begin_nested():
-            withdrawal = Withdrawal(brand_id=partner.brand_id, partner_id=partner.id, amount_fen=amount_fen,
-                                    fee_fen=fee, status="requested", request_key=request_key, created_at=now)
-            session.add(withdrawal)
-    except IntegrityError:  # the same request arrived twice at once: the other one created it
-        session.rollback()
-        return _same_request(_by_key(session, request_key), partner_id)
-    _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:request", kind=WITHDRAWAL,
-          now=now)
-    session.commit()
+    with savepoint(session):  # the request and its debit, or neither
+        try:
+            with session.begin_nested():
+                withdrawal = Withdrawal(brand_id=partner.brand_id, partner_id=partner.id, amount_fen=amount_fen,
+                                        fee_fen=fee, status="requested", request_key=request_key, created_at=now)
+                session.add(withdrawal)
+        except IntegrityError:  # the same request arrived twice at once: the other one created it
+            return _same_request(_by_key(session, request_key), partner_id)
+        _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:request",
+              kind=WITHDRAWAL, now=now)
     return withdrawal
 
 
 def approve_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
                        brand_id: int | None = None) -> Withdrawal:
     """requested -> approved; the money stays reserved in withdrawing. brand_id confines an admin to their brand."""
-    withdrawal = _transition(session, withdrawal_id, brand_id, ("requested",), "approved", decided_at=now)
-    _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
-    _audit(session, withdrawal, "withdrawal.approve", by_user_id, now)
-    session.commit()
+    with savepoint(session):  # a refusal halfway leaves nothing behind
+        withdrawal = _transition(session, withdrawal_id, brand_id, ("requested",), "approved", decided_at=now)
+        _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
+        _audit(session, withdrawal, "withdrawal.approve", by_user_id, now)
     return withdrawal
 
 
@@ -115,28 +112,29 @@ def reject_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, re
                       brand_id: int | None = None) -> Withdrawal:
     """requested or approved -> rejected; the money returns to available."""
     reason = (reason or "").strip()[:REASON_MAX]
-    withdrawal = _transition(session, withdrawal_id, brand_id, ("requested", "approved"), "rejected", decided_at=now,
-                             reject_reason=reason)
-    _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:reject", kind=RETURN, now=now)
-    _audit(session, withdrawal, "withdrawal.reject", by_user_id, now, reason)
-    session.commit()
+    with savepoint(session):  # a refusal halfway leaves nothing behind
+        withdrawal = _transition(session, withdrawal_id, brand_id, ("requested", "approved"), "rejected",
+                                 decided_at=now, reject_reason=reason)
+        _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:reject", kind=RETURN,
+              now=now)
+        _audit(session, withdrawal, "withdrawal.reject", by_user_id, now, reason)
     return withdrawal
 
 
 def pay_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
                    brand_id: int | None = None) -> Withdrawal:
     """approved -> paid through the (mock) payout; the fee goes to the brand. Never twice."""
-    withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "paid", paid_at=now,
-                             payout_ref=f"MOCKPAY-{short_code(12)}")
-    _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
-    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
-    entries = [(owner_account(session, owner, WITHDRAWING), -withdrawal.amount_fen, None),
-               (owner_account(session, owner, WITHDRAWN), withdrawal.amount_fen - withdrawal.fee_fen, None),
-               (brand_account(session, withdrawal.brand_id, FEES), withdrawal.fee_fen, None)]
-    post(session, key=f"withdrawal:{withdrawal.id}:paid", kind=PAYOUT, brand_id=withdrawal.brand_id,
-         entries=entries, withdrawal_id=withdrawal.id, now=now)
-    _audit(session, withdrawal, "withdrawal.pay", by_user_id, now)
-    session.commit()
+    with savepoint(session):  # a refusal halfway leaves nothing behind
+        withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "paid", paid_at=now,
+                                 payout_ref=f"MOCKPAY-{short_code(12)}")
+        _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
+        owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
+        entries = [(owner_account(session, owner, WITHDRAWING), -withdrawal.amount_fen, None),
+                   (owner_account(session, owner, WITHDRAWN), withdrawal.amount_fen - withdrawal.fee_fen, None),
+                   (brand_account(session, withdrawal.brand_id, FEES), withdrawal.fee_fen, None)]
+        post(session, key=f"withdrawal:{withdrawal.id}:paid", kind=PAYOUT, brand_id=withdrawal.brand_id,
+             entries=entries, withdrawal_id=withdrawal.id, now=now)
+        _audit(session, withdrawal, "withdrawal.pay", by_user_id, now)
     return withdrawal
 
 
@@ -144,25 +142,25 @@ def fail_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now:
                     brand_id: int | None = None) -> Withdrawal:
     """approved -> failed (the payout bounced); the money returns to available until a retry."""
     reason = (reason or "").strip()[:REASON_MAX]
-    attempt = _attempt(session, withdrawal_id)
-    withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "failed", failure_reason=reason)
-    _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:fail:{attempt}", kind=RETURN,
-          now=now)
-    _audit(session, withdrawal, "withdrawal.fail", by_user_id, now, reason)
-    session.commit()
+    with savepoint(session):  # a refusal halfway leaves nothing behind
+        attempt = _attempt(session, withdrawal_id)
+        withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "failed", failure_reason=reason)
+        _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:fail:{attempt}",
+              kind=RETURN, now=now)
+        _audit(session, withdrawal, "withdrawal.fail", by_user_id, now, reason)
     return withdrawal
 
 
 def retry_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
                      brand_id: int | None = None) -> Withdrawal:
     """failed -> approved, debiting available again; refused while the partner owes a debt or lacks the money."""
-    attempt = _attempt(session, withdrawal_id)
-    withdrawal = _transition(session, withdrawal_id, brand_id, ("failed",), "approved", failure_reason="")
-    _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
-    _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:retry:{attempt}",
-          kind=WITHDRAWAL, now=now)
-    _audit(session, withdrawal, "withdrawal.retry", by_user_id, now)
-    session.commit()
+    with savepoint(session):  # a refusal halfway leaves nothing behind
+        attempt = _attempt(session, withdrawal_id)
+        withdrawal = _transition(session, withdrawal_id, brand_id, ("failed",), "approved", failure_reason="")
+        _refuse_while_in_debt(session, withdrawal.brand_id, withdrawal.partner_id)
+        _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:retry:{attempt}",
+              kind=WITHDRAWAL, now=now)
+        _audit(session, withdrawal, "withdrawal.retry", by_user_id, now)
     return withdrawal
 
 
@@ -170,7 +168,6 @@ def _refuse_while_in_debt(session, brand_id: int, partner_id: int) -> None:
     # A debt (refunds of money already paid out) blocks every step that sends money out, also for requests
     # made before the debt arose; the admin can still reject them, which returns the money to available.
     if balance(session, owner_account(session, Owner(brand_id, "partner", partner_id), DEBT)) < 0:
-        session.rollback()
         raise DebtOutstanding()
 
 
@@ -195,7 +192,6 @@ def _move(session, withdrawal: Withdrawal, source: str, target: str, *, key: str
         post(session, key=key, kind=kind, brand_id=withdrawal.brand_id, entries=entries,
              withdrawal_id=withdrawal.id, now=now)
     except LedgerError as exc:  # available would go negative: someone else took the money first
-        session.rollback()
         raise NotEnoughAvailable() from exc
 
 
@@ -207,7 +203,6 @@ def _transition(session, withdrawal_id: int, brand_id: int | None, sources: tupl
     changed = session.execute(update(Withdrawal).where(*where).values(status=target, **values)
                               .execution_options(synchronize_session=False)).rowcount
     if changed != 1:
-        session.rollback()
         found = session.get(Withdrawal, withdrawal_id)
         if found is None or (brand_id is not None and found.brand_id != brand_id):
             raise WithdrawalError(_l("That withdrawal does not exist."))

@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from mall.catalog.models import Product, Sku, Store
 from mall.catalog.pricing import unit_price_fen
-from mall.commission.plan import plan_order
+from mall.database import savepoint
 from mall.domain import DomainError
+from mall.events import Actor, publish
+from mall.orders import states
 from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
+from mall.orders.events import OrderPlaced
 from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
-from mall.referral.service import credit_for_checkout
 from mall.text import clean_text
 
 MAX_LINE_QUANTITY = 99  # config MAX_LINE_QUANTITY; a line larger than this is a typo or an attack
@@ -85,43 +87,50 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
         raise CheckoutError(_l("The note can be at most %(max)d characters.", max=NOTE_MAX), field="note")
 
     unit_fen = unit_price_fen(sku, product, now)
+    # One savepoint around all the writes: an order that cannot be placed (no stock, a subscriber failing)
+    # leaves the caller's transaction as it was.
+    with savepoint(session):
+        order, created = _insert_order(session, req, product, name=name, phone=phone, address=address,
+                                       store_id=store_id, note=note, total_fen=unit_fen * req.quantity, now=now)
+        if not created:
+            return order  # the same form, placed by a concurrent submit
+        taken = session.execute(
+            update(Sku).where(Sku.id == sku.id, Sku.stock >= req.quantity)
+            .values(stock=Sku.stock - req.quantity).execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            raise OutOfStock()
+        session.add(OrderLine(order_id=order.id, product_id=product.id, sku_id=sku.id, title=product.title,
+                              sku_name=sku.name, unit_price_fen=unit_fen, quantity=req.quantity,
+                              total_fen=unit_fen * req.quantity, refunded_fen=0))
+        session.flush()
+        states.placed(session, order, actor=Actor("buyer", req.user_id), now=now)
+        # Commission plans the order's shares from its attribution (mall.commission.subscribers).
+        publish(session, OrderPlaced(order_id=order.id, brand_id=product.brand_id, buyer_user_id=req.user_id,
+                                     visitor_key=req.visitor_key, now=now))
+    return order
+
+
+def _insert_order(session: Session, req: CheckoutRequest, product: Product, *, name: str, phone: str, address: str,
+                  store_id: int | None, note: str, total_fen: int, now: datetime) -> tuple[Order, bool]:
+    """The new order row (True), or the one a concurrent submit of the same form created (False)."""
     for _attempt in range(5):
         order = Order(number=order_number(now), token=order_token(), idempotency_key=req.idempotency_key,
                       brand_id=product.brand_id, user_id=req.user_id, delivery=req.delivery,
                       contact_name=name, contact_phone=phone, address=address, pickup_store_id=store_id,
-                      note=note, total_fen=unit_fen * req.quantity, refunded_fen=0, created_at=now)
-        session.add(order)
+                      note=note, total_fen=total_fen, refunded_fen=0, created_at=now)
         try:
             # The order row goes first: a concurrent submit of the same form blocks here on the unique
             # key until the first commits, and then gets that order instead of taking stock twice.
-            session.flush()
-            break
+            with session.begin_nested():
+                session.add(order)
+            return order, True
         except IntegrityError:
-            session.rollback()
             existing = _order_with_key(session, req.idempotency_key)
             if existing is not None:
-                return existing
+                return existing, False
             # Otherwise the random order number clashed with another one: draw again.
-    else:
-        raise CheckoutError()
-
-    taken = session.execute(
-        update(Sku).where(Sku.id == sku.id, Sku.stock >= req.quantity)
-        .values(stock=Sku.stock - req.quantity).execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
-        session.rollback()
-        raise OutOfStock()
-    session.add(OrderLine(order_id=order.id, product_id=product.id, sku_id=sku.id, title=product.title,
-                          sku_name=sku.name, unit_price_fen=unit_fen, quantity=req.quantity,
-                          total_fen=unit_fen * req.quantity, refunded_fen=0))
-    session.flush()
-    # Attribution is fixed now, with the order: later bindings or ratio changes never rewrite it.
-    credit = credit_for_checkout(session, brand_id=product.brand_id, buyer_user_id=req.user_id,
-                                 visitor_key=req.visitor_key, now=now)
-    plan_order(session, order, credit, now=now)
-    session.commit()
-    return order
+    raise CheckoutError()
 
 
 def _order_with_key(session: Session, key: str) -> Order | None:

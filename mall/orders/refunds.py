@@ -1,4 +1,10 @@
-"""After-sale refunds: the buyer asks (whole order, one line, or part of a line), the brand decides once."""
+"""After-sale refunds: the buyer asks (whole order, one line, or part of a line), the brand decides once.
+
+requested -> approved -> refunded, or requested -> rejected. Approving publishes RefundApproved, on which
+payments queues the provider's refund in the outbox; after the commit the provider is called with no
+transaction open, and then book_refund (or refund_refused, which opens the request again) records its
+answer in a transaction of its own. Nothing here commits.
+"""
 from collections import defaultdict
 from datetime import datetime
 
@@ -6,15 +12,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mall.commission.reversal import reverse_refund
+from mall.database import savepoint
 from mall.domain import DomainError
+from mall.events import Actor, publish
+from mall.orders.events import RefundApproved, RefundCompleted
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.orders.states import move
-from mall.payments.provider import RefundRefused
-from mall.payments.service import PaymentError, refund_payment
 from mall.text import clean_text
 
 REFUNDABLE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+OPEN_STATUSES = (RefundStatus.REQUESTED, RefundStatus.APPROVED)  # their amounts are spoken for
 REASON_MAX = 200
 
 
@@ -65,7 +72,7 @@ def request_refund(session: Session, order_id: int, *, items: list[tuple[int, in
                     amount_fen=sum(wanted.values()), created_at=now)
     refund.items = [RefundItem(line_id=line_id, amount_fen=fen) for line_id, fen in wanted.items()]
     session.add(refund)
-    session.commit()
+    session.flush()
     return refund
 
 
@@ -86,30 +93,62 @@ def _wanted_amounts(items, left: dict[int, int]) -> dict[int, int]:
 
 
 def approve_refund(session: Session, refund_id: int, *, by_user_id: int | None, now: datetime) -> Refund:
-    """Refund the money through the provider and book it on the lines; a second approval does nothing."""
-    claimed = session.execute(
-        update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.REQUESTED)
-        .values(status=RefundStatus.REFUNDED, decided_at=now, decided_by_id=by_user_id)
-        .execution_options(synchronize_session=False)
+    """Approve an open request; the provider refunds it after the commit. A second approval does nothing.
+
+    Raises RefundFailed, changing nothing, when the order has no payment to refund.
+    """
+    with savepoint(session):  # a subscriber refusing leaves the request as it was
+        claimed = session.execute(
+            update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.REQUESTED)
+            .values(status=RefundStatus.APPROVED, decided_at=now, decided_by_id=by_user_id, provider_error="")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            return _fresh(session, refund_id)
+        refund = _fresh(session, refund_id)
+        publish(session, RefundApproved(refund_id=refund.id, order_id=refund.order_id, amount_fen=refund.amount_fen,
+                                        actor=Actor("admin", by_user_id), now=now))
+    return refund
+
+
+def book_refund(session: Session, refund_id: int, *, now: datetime) -> bool:
+    """The provider gave the money back: book it on the lines and the order, once; True if this call did."""
+    booked = session.execute(
+        update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.APPROVED)
+        .values(status=RefundStatus.REFUNDED).execution_options(synchronize_session=False)
     ).rowcount
-    if claimed != 1:
-        return _fresh(session, refund_id)
+    if booked != 1:
+        return False
     refund = _fresh(session, refund_id)
     for item in refund.items:
         _add_refunded(session, OrderLine, item.line_id, item.amount_fen)
     _add_refunded(session, Order, refund.order_id, refund.amount_fen)
+    order = session.get(Order, refund.order_id, populate_existing=True)
+    # Commission takes back the same fraction of every share (mall.commission.subscribers).
+    publish(session, RefundCompleted(refund_id=refund.id, order_id=order.id, brand_id=order.brand_id,
+                                     amount_fen=refund.amount_fen, now=now))
     # Everything paid has gone back: the order as a whole is refunded.
-    move(session, refund.order_id, OrderStatus.REFUNDED, now=now, where=(Order.refunded_fen == Order.total_fen,))
-    reverse_refund(session, refund.id, now=now)  # the same fraction of every share, in this transaction
-    order = session.get(Order, refund.order_id)
-    session.refresh(order)
-    try:
-        refund_payment(session, order, amount_fen=refund.amount_fen, refund_key=f"refund-{refund.id}")
-    except (PaymentError, RefundRefused) as exc:  # keep the request open so it can be approved again
-        session.rollback()
-        raise RefundFailed() from exc
-    session.commit()
-    return _fresh(session, refund_id)
+    move(session, order.id, OrderStatus.REFUNDED, now=now, actor=Actor("admin", refund.decided_by_id),
+         reason="refunded_in_full", where=(Order.refunded_fen == Order.total_fen,))
+    return True
+
+
+def refund_refused(session: Session, refund_id: int, *, reason: str, now: datetime) -> None:
+    """The provider would not refund: the request is open again, with the provider's answer, to be decided anew."""
+    session.execute(
+        update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.APPROVED)
+        .values(status=RefundStatus.REQUESTED, decided_at=None, decided_by_id=None,
+                provider_error=(reason or "refused")[:200])
+        .execution_options(synchronize_session=False)
+    )
+
+
+def refund_outcome(session: Session, refund_id: int) -> Refund:
+    """The refund as it stands after its approval was delivered; RefundFailed if the provider refused it."""
+    refund = _fresh(session, refund_id)
+    if refund.status == RefundStatus.REQUESTED and refund.provider_error:
+        raise RefundFailed()
+    return refund
 
 
 def reject_refund(session: Session, refund_id: int, *, by_user_id: int | None, reason: str,
@@ -121,7 +160,6 @@ def reject_refund(session: Session, refund_id: int, *, by_user_id: int | None, r
                 reject_reason=clean_text(reason)[:REASON_MAX])
         .execution_options(synchronize_session=False)
     )
-    session.commit()
     return _fresh(session, refund_id)
 
 
@@ -131,8 +169,7 @@ def _add_refunded(session: Session, model, row_id: int, fen: int) -> None:
         update(model).where(model.id == row_id, model.refunded_fen + fen <= model.total_fen)
         .values(refunded_fen=model.refunded_fen + fen).execution_options(synchronize_session=False)
     ).rowcount
-    if changed != 1:
-        session.rollback()
+    if changed != 1:  # the amounts of open requests are reserved, so only a bug gets here
         raise RefundTooLarge()
 
 
@@ -140,7 +177,7 @@ def _open_by_line(session: Session, order_id: int) -> dict[int, int]:
     rows = session.execute(
         select(RefundItem.line_id, func.sum(RefundItem.amount_fen))
         .join(Refund, Refund.id == RefundItem.refund_id)
-        .where(Refund.order_id == order_id, Refund.status == RefundStatus.REQUESTED)
+        .where(Refund.order_id == order_id, Refund.status.in_(OPEN_STATUSES))
         .group_by(RefundItem.line_id)
     )
     return {line_id: int(total) for line_id, total in rows}

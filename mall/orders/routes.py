@@ -3,9 +3,11 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.catalog.listing import brand_stores
 from mall.catalog.pages import product_page_context, published_product_by_code
 from mall.clock import utcnow
+from mall.events import Actor
 from mall.extensions import db
 from mall.orders import states
 from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
@@ -36,6 +38,9 @@ def buy(code: str):
             field = getattr(form, err.field, None) if err.field else None
             (field.errors if field is not None else form.form_errors).append(err.message)
         else:
+            # The order and its stock are safe before we talk to the provider, and no row stays locked
+            # while it answers; a provider that fails leaves the order to be paid from its page.
+            unit_of_work.commit()
             return _to_payment(order)
     context = product_page_context(db.session, product, now=utcnow())
     return render_template("catalog/product.html", **context, form=form), 422
@@ -88,7 +93,8 @@ def pay(token: str):
 @bp.post("/o/<token>/cancel")
 def cancel(token: str):
     order = order_by_token(db.session, token) or abort(404)
-    if states.cancel(db.session, order.id, now=utcnow()):
+    actor = Actor("buyer", current_user.id if current_user.is_authenticated else None)
+    if states.cancel(db.session, order.id, now=utcnow(), actor=actor, reason="buyer_cancelled"):
         flash(_("Your order was cancelled."), "success")
     else:
         flash(_("This order can no longer be cancelled."), "error")
@@ -104,7 +110,7 @@ def refund(token: str):
         try:
             request_refund(db.session, order.id, items=form.items(), reason=form.reason.data, now=utcnow())
         except RefundError as err:
-            db.session.rollback()
+            unit_of_work.rollback()  # the order page is shown again (422): without what the failed call did
             form.form_errors.append(err.message)
         else:
             flash(_("Your refund request was sent. The shop will reply soon."), "success")

@@ -1,17 +1,24 @@
-"""The order life cycle. Every move is one conditional UPDATE, so double clicks, replayed callbacks and
-jobs running on several hosts at once change an order at most once. A move that happened is committed."""
-from datetime import datetime, timedelta
+"""The order life cycle: the one place an order's status changes (checkout, payment, admin, buyer and jobs alike).
+
+Every move is one conditional UPDATE from the status just read, so double clicks, replayed callbacks and
+jobs on several hosts change an order at most once. A move that happened writes its order_history row and
+publishes its event (mall.orders.events) to the subscribers (commission accrual and voiding, the outbox),
+all in the caller's transaction: nothing here commits, and a failing subscriber fails the move.
+"""
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from mall.catalog.models import Sku
-from mall.commission.accrual import accrue_order, void_order
-from mall.orders.models import Order, OrderLine
+from mall.events import SYSTEM, Actor, publish
+from mall.orders.events import MOVED_EVENTS, OrderMoved
+from mall.orders.models import Order, OrderHistory, OrderLine
 from mall.orders.models import OrderStatus as S
 
-# status -> the statuses it may move to. "refunded" is reached only through refunds.approve_refund,
+# status -> the statuses it may move to. "refunded" is reached only through refunds.book_refund,
 # once everything paid has gone back.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
@@ -41,64 +48,83 @@ def sources(target: str) -> list[str]:
     return [status for status, targets in TRANSITIONS.items() if target in targets]
 
 
-def move(session: Session, order_id: int, target: str, *, now: datetime, where=()) -> bool:
-    """Move the order to `target` if its current status allows it; True if this call changed it."""
-    values = {"status": target}
-    if target in STAMPS:
-        values[STAMPS[target]] = now
-    changed = session.execute(
-        update(Order).where(Order.id == order_id, Order.status.in_(sources(target)), *where)
-        .values(**values).execution_options(synchronize_session=False)
-    ).rowcount
-    return changed == 1
+def placed(session: Session, order: Order, *, actor: Actor, now: datetime) -> None:
+    """The first history row of a new order (checkout calls this once it has the order's id)."""
+    _history(session, order.id, None, S.PENDING_PAYMENT, actor=actor, reason="placed", now=now)
 
 
-def mark_paid(session: Session, order_id: int, *, amount_fen: int, now: datetime) -> bool:
+def move(session: Session, order_id: int, target: str, *, now: datetime, actor: Actor = SYSTEM, reason: str = "",
+         where=()) -> bool:
+    """Move the order to `target` if its current status allows it (and `where` holds); True if this call did."""
+    event = _move(session, order_id, target, now=now, actor=actor, reason=reason, where=where)
+    if event is not None:
+        publish(session, event)
+    return event is not None
+
+
+def mark_paid(session: Session, order_id: int, *, amount_fen: int, now: datetime,
+              actor: Actor = Actor("payment"), reason: str = "payment_confirmed") -> bool:
     """Pending -> paid, once; raises AmountMismatch if the provider's amount is not the order total."""
     total = session.scalar(select(Order.total_fen).where(Order.id == order_id))
     if total is None or amount_fen != total:
         raise AmountMismatch(f"order {order_id}: paid {amount_fen}, total {total}")
-    paid = move(session, order_id, S.PAID, now=now, where=(Order.total_fen == amount_fen,))
-    if paid:  # commission accrues in the same transaction as the payment that earns it
-        accrue_order(session, order_id, now=now)
-    return _commit(session, paid)
+    return move(session, order_id, S.PAID, now=now, actor=actor, reason=reason, where=(Order.total_fen == amount_fen,))
 
 
-def ship(session: Session, order_id: int, *, now: datetime) -> bool:
+def ship(session: Session, order_id: int, *, now: datetime, actor: Actor = SYSTEM) -> bool:
     """Paid -> shipped (or handed over at the pickup store)."""
-    return _commit(session, move(session, order_id, S.SHIPPED, now=now))
+    return move(session, order_id, S.SHIPPED, now=now, actor=actor, reason="shipped")
 
 
-def complete(session: Session, order_id: int, *, now: datetime) -> bool:
-    """Shipped -> completed: the buyer has the goods."""
-    return _commit(session, move(session, order_id, S.COMPLETED, now=now))
+def complete(session: Session, order_id: int, *, now: datetime, actor: Actor = SYSTEM,
+             reason: str = "received") -> bool:
+    """Shipped -> completed: the buyer has the goods (or the brand's days to object have passed)."""
+    return move(session, order_id, S.COMPLETED, now=now, actor=actor, reason=reason)
 
 
-def cancel(session: Session, order_id: int, *, now: datetime) -> bool:
+def cancel(session: Session, order_id: int, *, now: datetime, actor: Actor = SYSTEM,
+           reason: str = "cancelled") -> bool:
     """Cancel an unpaid order and put its stock back; the status guard makes the release happen once."""
-    cancelled = move(session, order_id, S.CANCELLED, now=now)
-    if cancelled:
-        lines = session.execute(select(OrderLine.sku_id, OrderLine.quantity).where(OrderLine.order_id == order_id))
-        for sku_id, quantity in lines:
-            session.execute(update(Sku).where(Sku.id == sku_id).values(stock=Sku.stock + quantity)
-                            .execution_options(synchronize_session=False))
-        void_order(session, order_id, now=now)
-    return _commit(session, cancelled)
+    event = _move(session, order_id, S.CANCELLED, now=now, actor=actor, reason=reason)
+    if event is None:
+        return False
+    lines = session.execute(select(OrderLine.sku_id, OrderLine.quantity).where(OrderLine.order_id == order_id))
+    for sku_id, quantity in lines:
+        session.execute(update(Sku).where(Sku.id == sku_id).values(stock=Sku.stock + quantity)
+                        .execution_options(synchronize_session=False))
+    publish(session, event)
+    return True
 
 
-def cancel_unpaid(session: Session, *, older_than_minutes: int, now: datetime) -> int:
-    """The job: cancel orders left unpaid too long; returns how many this run cancelled."""
-    cutoff = now - timedelta(minutes=older_than_minutes)
-    stale = session.scalars(
-        select(Order.id).where(Order.status == S.PENDING_PAYMENT, Order.created_at < cutoff).order_by(Order.id)
-    ).all()
-    session.commit()  # end the read: each cancellation is its own short transaction
-    return sum(cancel(session, order_id, now=now) for order_id in stale)
+def _move(session: Session, order_id: int, target: str, *, now: datetime, actor: Actor, reason: str,
+          where=()) -> OrderMoved | None:
+    values = {"status": target}
+    if target in STAMPS:
+        values[STAMPS[target]] = now
+    # Moves only go forward (the table has no cycles), so this loop ends: each retry means another
+    # transaction moved the order between our read and our UPDATE, and we look at the new status.
+    while True:
+        row = session.execute(select(Order.status, Order.brand_id).where(Order.id == order_id)).first()
+        if row is None or not can_move(row.status, target):
+            return None
+        changed = session.execute(
+            update(Order).where(Order.id == order_id, Order.status == row.status, *where)
+            .values(**values).execution_options(synchronize_session=False)
+        ).rowcount
+        if changed == 1:
+            break
+        if session.scalar(select(Order.status).where(Order.id == order_id)) == row.status:
+            return None  # the status stayed: it was `where` that did not hold
+    loaded = session.identity_map.get(identity_key(Order, order_id))
+    if loaded is not None:  # the UPDATE bypassed the ORM: whoever holds the order reads it again
+        session.expire(loaded)
+    _history(session, order_id, row.status, target, actor=actor, reason=reason, now=now)
+    return MOVED_EVENTS[target](order_id=order_id, brand_id=row.brand_id, from_status=row.status, to_status=target,
+                                actor=actor, now=now)
 
 
-def _commit(session: Session, changed: bool) -> bool:
-    # Commit (which also refreshes objects loaded before the UPDATE) only when something changed, and
-    # leave the caller's session alone otherwise: a replayed callback may have pending rows of its own.
-    if changed:
-        session.commit()
-    return changed
+def _history(session: Session, order_id: int, from_status: str | None, to_status: str, *, actor: Actor,
+             reason: str, now: datetime) -> None:
+    session.add(OrderHistory(order_id=order_id, from_status=from_status, to_status=to_status,
+                             actor_user_id=actor.user_id, actor=actor.name[:40], reason=reason[:200], created_at=now))
+    session.flush()

@@ -21,6 +21,7 @@ from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.extensions import db
@@ -181,9 +182,8 @@ def _request_withdrawal(partner, form: WithdrawalForm) -> str | None:
     try:
         request_withdrawal(db.session, partner_id=partner.id, amount_fen=form.amount_fen,
                            request_key=form.request_key.data, now=utcnow())
-        db.session.commit()
     except WithdrawalError as err:
-        db.session.rollback()
+        unit_of_work.rollback()  # the form is shown again with the reason
         return str(getattr(err, "message", None) or err)
     return None
 

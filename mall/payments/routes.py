@@ -25,8 +25,7 @@ def notify(provider: str):
         outcome = handle_callback(db.session, provider, request.headers, request.get_data(), now=utcnow())
     except UnknownProvider:
         abort(404)
-    except InvalidCallback:
-        db.session.rollback()
+    except InvalidCallback:  # a 400: mall.unit_of_work rolls back whatever was read or written
         return Response("invalid callback", status=400, mimetype="text/plain")
     # Processed, duplicate or recorded-but-refused: all answered 200 so the provider stops retrying.
     return Response("ok", status=200, mimetype="text/plain", headers={"Mall-Outcome": outcome})

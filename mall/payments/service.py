@@ -1,6 +1,8 @@
 """The mall's side of payments: start one, believe a callback only once, refund through the provider.
 
-Flask-free: the provider is looked up by name, time and session are passed in.
+Flask-free: the provider is looked up by name, time and session are passed in. Nothing here commits; the
+money that must go back for an unusable payment is refunded through the outbox (mall.payments.refunding),
+after the callback's transaction has committed.
 """
 import logging
 
@@ -9,10 +11,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from mall.domain import DomainError
+from mall.events import Actor
 from mall.orders.models import Order, OrderStatus
 from mall.orders.states import AmountMismatch, mark_paid
+from mall.outbox.queue import enqueue
 from mall.payments.models import Payment, PaymentCallback
-from mall.payments.provider import CallbackEvent, RefundRefused, get_provider
+from mall.payments.provider import CallbackEvent, get_provider
+
+REFUND_TOPIC = "payment.refund"  # delivered by mall.payments.refunding
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +36,7 @@ class NothingToRefund(PaymentError):
 
 
 def begin_payment(session, order: Order, *, return_url: str, notify_url: str, provider_name: str = "mock") -> str:
-    """Open a charge at the provider for the order's total and return where to send the buyer. Commits."""
+    """Open a charge at the provider for the order's total and return where to send the buyer."""
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderNotPayable()
     provider = get_provider(provider_name)
@@ -39,7 +45,7 @@ def begin_payment(session, order: Order, *, return_url: str, notify_url: str, pr
                                      description=description, return_url=return_url, notify_url=notify_url)
     session.add(Payment(order_id=order.id, provider=provider_name, provider_ref=started.provider_ref,
                         amount_fen=order.total_fen, status="created"))
-    session.commit()
+    session.flush()
     return started.redirect_url
 
 
@@ -50,7 +56,7 @@ def latest_payment(session, order_id: int) -> Payment | None:
 
 
 def handle_callback(session, provider_name: str, headers, body: bytes, *, now) -> str:
-    """Verify and apply one provider callback, at most once per event id; returns what happened. Commits.
+    """Verify and apply one provider callback, at most once per event id; returns what happened.
 
     Raises UnknownProvider (404) and InvalidCallback (400); anything the provider signed is answered.
     """
@@ -64,14 +70,13 @@ def handle_callback(session, provider_name: str, headers, body: bytes, *, now) -
         with session.begin_nested():
             session.add(record)
     except IntegrityError:
-        session.rollback()
         return "duplicate"
-    outcome = record.outcome = _apply(session, provider, provider_name, event, now=now)
-    session.commit()
+    outcome = record.outcome = _apply(session, provider_name, event, now=now)
+    session.flush()
     return outcome
 
 
-def _apply(session, provider, provider_name: str, event: CallbackEvent, *, now) -> str:
+def _apply(session, provider_name: str, event: CallbackEvent, *, now) -> str:
     payment = session.scalars(select(Payment).where(Payment.provider == provider_name,
                                                     Payment.provider_ref == event.provider_ref)).first()
     if payment is None:
@@ -97,32 +102,35 @@ def _apply(session, provider, provider_name: str, event: CallbackEvent, *, now) 
     if not changed:
         return "already succeeded"
     try:
-        if mark_paid(session, order.id, amount_fen=event.amount_fen, now=now):
+        if mark_paid(session, order.id, amount_fen=event.amount_fen, now=now,
+                     actor=Actor(f"payment:{provider_name}"), reason="payment_confirmed"):
             return "paid"
     except AmountMismatch:
         return "mismatch"
     # The money arrived for an order that was cancelled meanwhile, or already paid by another charge:
-    # the buyer must not pay for nothing, so it goes straight back.
+    # the buyer must not pay for nothing, so it goes straight back, once this callback is committed.
     session.refresh(order)
-    try:
-        provider.refund(session, provider_ref=payment.provider_ref, amount_fen=payment.amount_fen,
-                        refund_key=f"unusable-payment-{payment.id}")
-    except RefundRefused:
-        log.exception("could not refund payment %s of order %s", payment.id, order.number)
-        return f"refund refused: order {order.status}"
-    session.execute(update(Payment).where(Payment.id == payment.id)
-                    .values(status="refunded", failure_reason=f"refunded_order_{order.status}"))
-    return f"refunded: order {order.status}"
+    enqueue(session, REFUND_TOPIC, {"provider": provider_name, "provider_ref": payment.provider_ref,
+                                    "amount_fen": payment.amount_fen, "refund_key": f"unusable-payment-{payment.id}",
+                                    "payment_id": payment.id, "reason": f"refunded_order_{order.status}"}, now=now)
+    return f"refunding: order {order.status}"
 
 
 def refund_payment(session, order: Order, *, amount_fen: int, refund_key: str) -> None:
     """Give `amount_fen` of the order's captured payment back; repeating a refund_key refunds once.
 
-    Part of the caller's transaction (does not commit). Raises NothingToRefund or RefundRefused.
+    Calls the provider at once, inside the caller's transaction: for a caller that accepts that (a shell,
+    the provider's tests). The mall's own refunds go through the outbox (mall.payments.refunding), which
+    calls the provider with no transaction open. Raises NothingToRefund or RefundRefused.
     """
-    payment = session.scalars(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
-                              .order_by(Payment.id).limit(1)).first()
+    payment = captured_payment(session, order.id)
     if payment is None:
         raise NothingToRefund()
     get_provider(payment.provider).refund(session, provider_ref=payment.provider_ref, amount_fen=amount_fen,
                                           refund_key=refund_key)
+
+
+def captured_payment(session, order_id: int) -> Payment | None:
+    """The order's succeeded payment, the one refunds give money back from."""
+    return session.scalars(select(Payment).where(Payment.order_id == order_id, Payment.status == "succeeded")
+                           .order_by(Payment.id).limit(1)).first()

@@ -14,6 +14,5 @@ def register(app: Flask) -> None:
 
 def _claim_on_login(app, user, **_extra) -> None:
     key = get_visitor_key()
-    if key:
+    if key:  # in the log-in request's transaction, committed with it
         claim_visitor(db.session, visitor_key=key, user_id=user.id, now=utcnow())
-        db.session.commit()

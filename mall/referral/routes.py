@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from mall import unit_of_work
 from mall.catalog.listing import published_products, tiles
 from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
@@ -47,7 +48,6 @@ def _visit(brand_id: int, **kw) -> None:
         return
     record_visit(db.session, brand_id=brand_id, visitor_key=get_or_set_visitor_key(),
                  user_id=current_user.id if current_user.is_authenticated else None, now=utcnow(), **kw)
-    db.session.commit()
 
 
 @bp.get("/p/<product_code>/<partner_code>")
@@ -131,10 +131,9 @@ def join(partner_code: str):
             partner = become_partner(db.session, user_id=current_user.id, brand_id=inviter.brand_id,
                                      inviter_code=inviter.code, now=utcnow())
         except PartnerError as err:
-            db.session.rollback()
+            unit_of_work.rollback()  # the page is shown again (200): keep nothing of the failed join
             error = err.message
         else:
-            db.session.commit()
             if partner.status == "active":
                 flash(_("Welcome! You are now a partner of %(brand)s.", brand=inviter.brand.name), "success")
                 return redirect(url_for("referral.share", brand=inviter.brand.slug))
@@ -149,7 +148,6 @@ def join(partner_code: str):
 @login_required
 def share():
     ensure_guide_partner(db.session, user_id=current_user.id, now=utcnow())
-    db.session.commit()
     memberships = partners_of_user(db.session, current_user.id)
     if not memberships:
         return render_template("referral/share.html", partner=None, memberships=[])

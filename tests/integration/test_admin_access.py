@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from mall.accounts.models import Role
 from mall.audit.models import AuditLog
 from mall.commission.models import OrderAttribution, Withdrawal
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import request_withdrawal
+from mall.jobs.settle import settle_due
 from mall.referral.models import Partner
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, post

@@ -9,7 +9,7 @@ from mall.accounts.models import Role
 from mall.audit.models import AuditLog
 from mall.clock import utcnow
 from mall.commission.models import OrderAttribution
-from mall.commission.settlement import settle_due
+from mall.jobs.settle import settle_due
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.refunds import request_refund
 from mall.referral.models import Partner

@@ -23,8 +23,8 @@ from mall.audit.models import AuditLog
 from mall.audit.service import record
 from mall.clock import utcnow
 from mall.commission.models import OrderAttribution, Withdrawal
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import request_withdrawal
+from mall.jobs.settle import settle_due
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from tests.conftest import csrf_from

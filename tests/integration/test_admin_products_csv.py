@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from mall.accounts.models import Role
-from mall.admin.product_import_jobs import enqueue_import, run_queued_imports
+from mall.admin.product_import_jobs import enqueue_import
 from mall.catalog.models import Product, Sku
 from mall.clock import utcnow
+from mall.jobs.imports import run_queued_imports
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, text
 

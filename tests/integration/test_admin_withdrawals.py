@@ -8,8 +8,8 @@ from mall.audit.models import AuditLog
 from mall.commission.audit_books import audit_books
 from mall.commission.ledger import PAYOUT
 from mall.commission.models import Withdrawal
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import request_withdrawal
+from mall.jobs.settle import settle_due
 from tests.integration.admin_support import EN, follow, post, text
 from tests.integration.commission_support import T0, Books, days, transactions
 

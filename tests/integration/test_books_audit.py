@@ -4,8 +4,8 @@ from sqlalchemy import select, update
 
 from mall.commission.audit_books import audit_books
 from mall.commission.models import Account, CommissionShare, LedgerEntry
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
+from mall.jobs.settle import settle_due
 from tests.integration.commission_support import T0, Books, days
 from tests.ledger_triggers import ledger_triggers_off
 

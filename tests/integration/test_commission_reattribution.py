@@ -8,7 +8,7 @@ from mall.audit.models import AuditLog
 from mall.commission.audit_books import audit_books
 from mall.commission.models import OrderAttribution
 from mall.commission.plan import ReattributionError, manual_credit, reattribute
-from mall.commission.settlement import settle_due
+from mall.jobs.settle import settle_due
 from mall.referral.models import Partner
 from tests.integration.commission_support import T0, Books, days
 

@@ -3,8 +3,8 @@ import pytest
 
 from mall.commission.audit_books import audit_books
 from mall.commission.reversal import reverse_refund
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import DebtOutstanding, approve_withdrawal, pay_withdrawal, request_withdrawal
+from mall.jobs.settle import settle_due
 from tests.integration.commission_support import T0, Books, days, transactions
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mall.commission.audit_books import audit_books
-from mall.commission.settlement import auto_complete, settle_due
+from mall.jobs.settle import auto_complete, settle_due
 from mall.orders.models import Order, RefundStatus
 from tests.integration.commission_support import T0, Books, days, transactions
 

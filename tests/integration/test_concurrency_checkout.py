@@ -33,6 +33,7 @@ def run_together(app, db, requests: list[CheckoutRequest]) -> list:
             start.wait()
             try:
                 results[i] = place_order(session, requests[i], now=utcnow()).number
+                session.commit()  # each thread is a request: it owns its transaction
             except OutOfStock as err:
                 results[i] = err
             except Exception as err:  # noqa: BLE001  (reported by the assertion below)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mall import unit_of_work
 from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.commission.accrual import accrue_order
@@ -19,7 +20,6 @@ from mall.commission.audit_books import audit_books
 from mall.commission.balances import balances
 from mall.commission.ledger import PAYABLE, brand_account
 from mall.commission.models import CommissionShare, OrderAttribution, Withdrawal
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import (
     DebtOutstanding,
     NotEnoughAvailable,
@@ -28,6 +28,8 @@ from mall.commission.withdrawals import (
     reject_withdrawal,
     request_withdrawal,
 )
+from mall.jobs import unpaid
+from mall.jobs.settle import settle_due
 from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order, OrderStatus
@@ -91,6 +93,7 @@ class Shop:
         items = [(line_id, amount_fen)] if amount_fen is not None else None
         refund = request_refund(self.session, order.id, items=items, reason="", now=utcnow())
         approve_refund(self.session, refund.id, by_user_id=None, now=utcnow())
+        unit_of_work.commit(self.session)  # the request's end: the provider refunds and the refund is booked
 
     def settle(self, order: Order) -> None:
         """Shipped, received, and the brand's freeze period (7 days) over: the settlement job runs."""
@@ -244,7 +247,7 @@ def test_cancellation_leaving_some_records_uncancelled(make, db, client, how):
         assert states.cancel(db.session, order.id, now=utcnow())
         pay(client, charge)  # ...and pays after cancelling: the money goes straight back
     elif how == "unpaid order job":
-        assert states.cancel_unpaid(db.session, older_than_minutes=30, now=utcnow() + timedelta(hours=1)) == 1
+        assert unpaid.cancel_unpaid(db.session, older_than_minutes=30, now=utcnow() + timedelta(hours=1)) == 1
     else:
         shop.pay(order)
         shop.refund(order)
@@ -289,6 +292,7 @@ def test_parallel_withdrawals_driving_a_balance_negative(shop, db, asks, granted
             try:
                 request_withdrawal(session, partner_id=partner_id, amount_fen=amount, request_key=f"race-{n}",
                                    now=utcnow())
+                session.commit()  # each thread is a request: it owns its transaction
                 outcomes.append(amount)
             except NotEnoughAvailable:
                 outcomes.append(None)

@@ -22,8 +22,8 @@ from mall.commission.ledger import (
     brand_account,
 )
 from mall.commission.models import Account, LedgerEntry, LedgerTransaction
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, reject_withdrawal, request_withdrawal
+from mall.jobs.settle import settle_due
 from tests.integration.commission_support import T0, Books, days, transactions
 
 TRIGGERS = {

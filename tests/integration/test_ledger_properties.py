@@ -3,8 +3,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mall.commission.audit_books import audit_books
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
+from mall.jobs.settle import settle_due
 from tests.integration.commission_support import T0, Books, days
 
 lines = st.lists(st.tuples(st.integers(1, 50000), st.integers(1, 5)), min_size=1, max_size=4)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from mall.catalog.models import Sku
 from mall.clock import utcnow
+from mall.jobs import unpaid
 from mall.orders import states
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order
@@ -100,8 +101,8 @@ def test_the_job_cancels_only_orders_left_unpaid_too_long(make, db):
     fresh = place(db, product, now=now - timedelta(minutes=5))
     assert stock(db, product) == 6
 
-    assert states.cancel_unpaid(db.session, older_than_minutes=30, now=now) == 1
-    assert states.cancel_unpaid(db.session, older_than_minutes=30, now=now) == 0  # a second run, or host
+    assert unpaid.cancel_unpaid(db.session, older_than_minutes=30, now=now) == 1
+    assert unpaid.cancel_unpaid(db.session, older_than_minutes=30, now=now) == 0  # a second run, or host
     assert [status(db, o) for o in (stale, paid, fresh)] == ["cancelled", "paid", "pending_payment"]
     assert stock(db, product) == 8
 

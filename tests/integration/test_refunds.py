@@ -4,6 +4,7 @@ import secrets
 import pytest
 from sqlalchemy import select
 
+from mall import unit_of_work
 from mall.clock import utcnow
 from mall.orders import states
 from mall.orders.models import Order, OrderLine, Refund
@@ -14,6 +15,7 @@ from mall.orders.refunds import (
     RefundTooLarge,
     UnknownLine,
     approve_refund,
+    refund_outcome,
     reject_refund,
     request_refund,
 )
@@ -51,7 +53,10 @@ def refunded_at_provider(db) -> int:
 
 
 def approve(db, refund):
-    return approve_refund(db.session, refund.id, by_user_id=None, now=utcnow())
+    """As the admin's page does: approve, end the transaction (the provider refunds right after), read the outcome."""
+    approve_refund(db.session, refund.id, by_user_id=None, now=utcnow())
+    unit_of_work.commit(db.session)
+    return refund_outcome(db.session, refund.id)
 
 
 def test_a_whole_order_refund(client, make, db):

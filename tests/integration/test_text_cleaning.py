@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 import mall
 from mall.accounts.models import Role, User
-from mall.admin.product_import_jobs import enqueue_import, run_queued_imports
+from mall.admin.product_import_jobs import enqueue_import
 from mall.catalog.models import Product
 from mall.clean_form import CleanForm
 from mall.clock import utcnow
+from mall.jobs.imports import run_queued_imports
 from mall.text import clean_text, unstorable
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN

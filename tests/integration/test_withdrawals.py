@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from mall.commission.audit_books import audit_books
 from mall.commission.models import Withdrawal
-from mall.commission.settlement import settle_due
 from mall.commission.withdrawals import (
     AboveDailyLimit,
     BelowMinimum,
@@ -22,6 +21,7 @@ from mall.commission.withdrawals import (
     retry_withdrawal,
     withdrawn_today,
 )
+from mall.jobs.settle import settle_due
 from tests.integration.commission_support import T0, Books, days, transactions
 
 NOW = T0 + days(20)
@@ -187,6 +187,7 @@ def test_two_simultaneous_requests_for_the_whole_balance_yield_one_withdrawal(bo
             try:
                 w = request_withdrawal(session, partner_id=partner_id, amount_fen=10000, request_key=f"race-{n}",
                                        now=NOW)
+                session.commit()  # each thread is a request: it owns its transaction
                 outcomes.append(("ok", w.id))
             except NotEnoughAvailable:
                 outcomes.append(("refused", None))

@@ -32,7 +32,7 @@ def new_charge_id() -> str:
 
 
 def attempt_charge(session, charge: MockCharge, *, card_digits: str, now) -> tuple[Attempt, str | None]:
-    """Try the card on the charge; returns the outcome and the id of the event to deliver, if any. Commits."""
+    """Try the card on the charge; returns the outcome and the id of the event to deliver once committed."""
     if card_digits == DECLINED_CARD:
         # Declined at authorisation: no money moved, so there is nothing to tell the merchant.
         return Attempt.DECLINED, None
@@ -45,13 +45,12 @@ def attempt_charge(session, charge: MockCharge, *, card_digits: str, now) -> tup
         .values(status=new_status, card_last4=card_digits[-4:])
     ).rowcount
     if not changed:
-        session.rollback()
         return Attempt.ALREADY_PAID, None
     event_id = "evt_" + secrets.token_urlsafe(18)
     event = MockEvent(id=event_id, charge_id=charge.id, notify_url=charge.notify_url, created_at=now,
                       body=event_body(event_id, charge, succeeded=succeeded, now=now))
     session.add(event)
-    session.commit()
+    session.flush()
     return (Attempt.SUCCEEDED if succeeded else Attempt.FAILED), event_id
 
 

@@ -11,12 +11,12 @@ import logging
 import threading
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
 
 from mall.clock import utcnow
 from mall.extensions import db
@@ -42,9 +42,16 @@ def dispatch(event_id: str) -> None:
         threading.Thread(target=deliver, args=(app, event_id), name=f"deliver-{event_id}", daemon=True).start()
 
 
+@contextmanager
+def _own_session(app: Flask):
+    # A fresh app context has a session of its own (the request's stays untouched), which its teardown closes.
+    with app.app_context():
+        yield db.session
+
+
 def deliver_pending(app: Flask) -> tuple[int, int]:
     """Try every undelivered, unclaimed event once; returns (delivered, failed)."""
-    with app.app_context(), Session(db.engine) as session:
+    with _own_session(app) as session:
         ids = session.scalars(select(MockEvent.id).where(*_claimable(utcnow())).order_by(MockEvent.created_at)).all()
     results = [deliver(app, event_id) for event_id in ids]
     return sum(1 for r in results if r), sum(1 for r in results if r is False)
@@ -52,7 +59,7 @@ def deliver_pending(app: Flask) -> tuple[int, int]:
 
 def deliver(app: Flask, event_id: str) -> bool | None:
     """Claim, send and record one event; True delivered, False failed, None claimed elsewhere or done."""
-    with app.app_context(), Session(db.engine) as session:
+    with _own_session(app) as session:
         now = utcnow()
         claimed = session.execute(
             update(MockEvent).where(MockEvent.id == event_id, *_claimable(now))

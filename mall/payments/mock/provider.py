@@ -5,6 +5,7 @@ payment page (/mockpay/<charge>), and tells the mall the outcome by a signed asy
 """
 import json
 import re
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Mapping
 
@@ -12,6 +13,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from mall.database import plain_session
 from mall.money import MAX_FEN
 from mall.payments.mock.charges import new_charge_id
 from mall.payments.mock.models import MockCharge, MockRefund
@@ -51,26 +53,41 @@ class MockProvider:
     def refund(self, session, *, provider_ref: str, amount_fen: int, refund_key: str) -> None:
         if not 0 < amount_fen <= MAX_FEN or not refund_key or len(refund_key) > 64:
             raise RefundRefused("invalid refund")
-        if _already_refunded(session, provider_ref, amount_fen, refund_key):
-            return
-        try:
-            with session.begin_nested():
-                session.add(MockRefund(refund_key=refund_key, charge_id=provider_ref, amount_fen=amount_fen))
-                session.flush()
-                # Conditional update: concurrent refunds of one charge can never add up to more than was paid.
-                changed = session.execute(
-                    update(MockCharge)
-                    .where(MockCharge.id == provider_ref, MockCharge.status == "succeeded",
-                           MockCharge.refunded_fen + amount_fen <= MockCharge.amount_fen)
-                    .values(refunded_fen=MockCharge.refunded_fen + amount_fen)
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                if not changed:
-                    raise RefundRefused("charge not paid, or refund above what remains")
-        except IntegrityError:
-            # The same key raced us and won: that refund stands, ours is the replay.
-            if not _already_refunded(session, provider_ref, amount_fen, refund_key):
-                raise RefundRefused("refund key conflict") from None
+        with _own_books(session):
+            _refund(session, provider_ref, amount_fen, refund_key)
+
+
+@contextmanager
+def _own_books(session):
+    """The mock's books share our database: called as the outbox calls a real provider, with no transaction
+    open, it commits them in a transaction of its own, as a real provider would; inside a caller's
+    transaction (refund_payment) they go in a savepoint of it."""
+    session = plain_session(session)
+    with session.begin_nested() if session.in_transaction() else session.begin():
+        yield
+
+
+def _refund(session, provider_ref: str, amount_fen: int, refund_key: str) -> None:
+    if _already_refunded(session, provider_ref, amount_fen, refund_key):
+        return
+    try:
+        with session.begin_nested():
+            session.add(MockRefund(refund_key=refund_key, charge_id=provider_ref, amount_fen=amount_fen))
+            session.flush()
+            # Conditional update: concurrent refunds of one charge can never add up to more than was paid.
+            changed = session.execute(
+                update(MockCharge)
+                .where(MockCharge.id == provider_ref, MockCharge.status == "succeeded",
+                       MockCharge.refunded_fen + amount_fen <= MockCharge.amount_fen)
+                .values(refunded_fen=MockCharge.refunded_fen + amount_fen)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not changed:
+                raise RefundRefused("charge not paid, or refund above what remains")
+    except IntegrityError:
+        # The same key raced us and won: that refund stands, ours is the replay.
+        if not _already_refunded(session, provider_ref, amount_fen, refund_key):
+            raise RefundRefused("refund key conflict") from None
 
 
 def _already_refunded(session, provider_ref: str, amount_fen: int, refund_key: str) -> bool:

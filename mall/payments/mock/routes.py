@@ -5,6 +5,7 @@ Test cards are listed in mall/payments/mock/charges.py and on the page itself.
 from flask import Blueprint, abort, redirect, render_template
 from flask_babel import gettext as _
 
+from mall import unit_of_work
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.payments.mock.charges import Attempt, attempt_charge
@@ -31,6 +32,9 @@ def pay(charge_id: str):
     outcome, event_id = attempt_charge(db.session, charge, card_digits=card_digits(form.card_number.data),
                                        now=utcnow())
     if event_id:
+        # Committed now, whatever this page answers (a failed attempt is a 402 and still happened), and
+        # before the callback is sent: the merchant may be this very database.
+        unit_of_work.commit()
         dispatch(event_id)
     if outcome in (Attempt.SUCCEEDED, Attempt.ALREADY_PAID):
         return redirect(return_url, 303)

@@ -1,0 +1,11 @@
+"""Who listens to which domain events: importing a package's subscribers module registers them (mall.events).
+
+Publishers never import their listeners (orders knows nothing of commission or payments); create_app
+imports them here, once, in this order: within one event, subscribers run in the order they registered.
+"""
+
+
+def register() -> None:
+    import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
+    import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
+    import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)
