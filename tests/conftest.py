@@ -1,7 +1,12 @@
 """Fixtures: one app per test session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL).
 
 The schema is built by running the real migrations, so a test run also proves them.
-Each test starts with empty tables.
+Each test starts with empty tables: it runs inside one connection-level transaction that is rolled back
+at its end, every session of the test (its own, each request's, each job's) joined to it with SAVEPOINTs
+(SQLAlchemy's "join a session into an external transaction"), so their commits are real to them and
+nothing outlives the test. Tests that need real commits seen from other connections (threads, a live
+server, a second app, PostgreSQL's COMMIT-time checks, looking at locks) are marked `real_commits`:
+they run on the pool's connections and the tables are emptied afterwards.
 """
 import contextvars
 import os
@@ -12,7 +17,10 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from flask_sqlalchemy.session import Session as FlaskSession
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event, text
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from mall import create_app
 from mall.config import TestConfig
@@ -52,12 +60,57 @@ def fresh_rate_limits(request):
 
 
 @pytest.fixture()
-def db(app):
+def db(app, request):
     with app.app_context():
-        yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        _truncate_all()
+        if request.node.get_closest_marker("real_commits"):
+            yield _db
+            _db.session.rollback()
+            _db.session.remove()
+            _truncate_all()
+            return
+        with _rolled_back():
+            yield _db
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks its engine by bind key and ignores `bind`: here `bind` is the test's
+    connection, and every session of the test must use it."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+def _rolled_back():
+    """Swap db.session for sessions joined to one connection whose transaction is rolled back at the end."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def scope():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        factory = sessionmaker(db=_db, class_=_JoinedSession, bind=connection, query_cls=_db.Query,
+                               join_transaction_mode="create_savepoint")
+        _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+        if connection.dialect.name == "postgresql":
+            event.listen(factory, "before_commit", _check_deferred_constraints)
+        try:
+            yield
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+    return scope()
+
+
+def _check_deferred_constraints(session) -> None:
+    # A savepoint's release is no COMMIT, so PostgreSQL's deferred checks (the ledger balances) would never
+    # run: switching them to immediate runs every pending one now, as a commit would, and then defers again.
+    session.flush()
+    session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+    session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
 
 
 def _truncate_all() -> None:

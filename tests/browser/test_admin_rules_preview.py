@@ -7,7 +7,7 @@ from mall.accounts.models import Role
 from tests.browser.conftest import open_phone
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.real_commits]  # a live server: another app, other threads
 
 
 def test_rules_preview_follows_the_form_and_saves(live_server, browser, make, db, screenshot_path):

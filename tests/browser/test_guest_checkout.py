@@ -1,7 +1,7 @@
 """The short path on a phone: a shared product link to a paid order in two form submits."""
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.real_commits]  # a live server: another app, other threads
 
 
 def test_guest_buys_from_a_product_link(live_server, phone, make, screenshot_path):

@@ -8,7 +8,7 @@ from mall.referral.service import become_partner
 from tests.browser.conftest import open_phone
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.real_commits]  # a live server: another app, other threads
 
 
 @pytest.fixture()

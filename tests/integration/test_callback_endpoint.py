@@ -52,6 +52,7 @@ def test_the_same_callback_replayed_ten_times_has_one_effect(client, db, started
     assert order.status == "paid" and order.paid_at == paid_at
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_concurrent_replays_have_one_effect(app, db, started):
     order_id, number, total, charge_id = started
     body, headers = signed(event(charge_id, number, total))

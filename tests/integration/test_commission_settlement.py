@@ -109,6 +109,7 @@ def test_settle_command_completes_and_settles(books, runner, db):
     assert "completed 0 orders, settled 0 commission shares" in again.output
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_settle_on_several_hosts_at_once_settles_each_share_once(books, make, db):
     """Three 'hosts' (threads with their own sessions and connections) run the job at the same moment."""
     guide = books.partner()

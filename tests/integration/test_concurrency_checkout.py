@@ -5,6 +5,7 @@ Each thread has its own connection and transaction, as concurrent requests on se
 import secrets
 import threading
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -47,6 +48,7 @@ def run_together(app, db, requests: list[CheckoutRequest]) -> list:
     return results
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_twenty_buyers_for_five_units(app, db, make):
     product = make.product(skus=(("Limited", 9900, 5),))
     sku_id = product.skus[0].id
@@ -61,6 +63,7 @@ def test_twenty_buyers_for_five_units(app, db, make):
     assert db.session.scalar(select(func.count()).select_from(Order)) == 5
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_one_form_sent_ten_times_at_once_is_one_order(app, db, make):
     product = make.product(skus=(("Box", 9900, 50),))
     sku_id = product.skus[0].id

@@ -275,6 +275,7 @@ def test_cancellation_leaving_some_records_uncancelled(make, db, client, how):
     ([1800] * 4, 1),  # each alone would fit, any two would not
     ([800] * 4, 3),  # three fit, the fourth would overdraw by ¥0.80
 ])
+@pytest.mark.real_commits  # threads with their own connections
 def test_parallel_withdrawals_driving_a_balance_negative(shop, db, asks, granted):
     """Separate sessions on separate connections, released at once: the database decides who gets it."""
     shop.visit(shop.p1)

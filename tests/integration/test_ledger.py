@@ -64,6 +64,7 @@ def test_balances_of_someone_without_accounts_are_zero(make, db):
         "pending": 0, "available": 0, "withdrawing": 0, "withdrawn": 0, "debt": 0, "reversed": 0}
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_accounts_created_at_once_are_one_row(make, db):
     brand_id, engine = make.brand().id, db.engine
     db.session.rollback()  # hold no transaction (on SQLite: no write lock) while the threads run

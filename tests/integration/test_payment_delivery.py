@@ -92,6 +92,7 @@ def live_mall(app, db):
     thread.join(timeout=5)
 
 
+@pytest.mark.real_commits  # a live server in another thread, on its own connection
 def test_over_http_a_background_thread_delivers_the_callback(app, client, db, make, monkeypatch, live_mall):
     monkeypatch.setitem(app.config, "MOCK_PAY_DELIVERY", "http")
     order = pending_order(make, db.session)

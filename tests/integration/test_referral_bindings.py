@@ -143,6 +143,7 @@ def test_claiming_nothing_is_harmless(db, make):
     assert history(db) == []
 
 
+@pytest.mark.real_commits  # threads with their own connections
 @pytest.mark.parametrize("mode", ["first_touch", "last_touch"])
 def test_racing_touches_leave_one_open_binding(app, db, make, mode):
     brand = make.brand()

@@ -174,6 +174,7 @@ def test_another_partners_request_key_is_refused(books):
                            now=NOW)
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_two_simultaneous_requests_for_the_whole_balance_yield_one_withdrawal(books, db):
     """Separate sessions on separate connections, released at the same moment: the database decides."""
     books.configure(withdraw_daily_limit_fen=10**9)
