@@ -19,6 +19,7 @@ from mall.admin.labels import admin_label
 from mall.admin.order_commission import order_commission
 from mall.admin.order_filter_form import OrderListFilterForm
 from mall.admin.order_filters import filtered_orders
+from mall.admin.order_history import order_history
 from mall.admin.partner_routes import bp as partners_bp
 from mall.admin.products import bp as products_bp
 from mall.admin.reattribution import credit_from_codes
@@ -84,7 +85,7 @@ def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int 
         reattribute_form = _reattribute_form(found, formdata=None)
     return render_template("admin/order.html", order=found, reject_forms=forms, commission=commission,
                            reattribute_form=reattribute_form, reattribute_error=reattribute_error,
-                           tab="orders"), status
+                           history=order_history(db.session, found), tab="orders"), status
 
 
 @bp.post("/orders/<number>/ship")
