@@ -1,8 +1,9 @@
 """The brand admin's order pages: list and filter orders, ship, complete, decide refunds, re-attribute.
-(The full console comes later; every rule lives in mall.orders and mall.commission, these views only call it.)
+Every rule lives in mall.orders and mall.commission; these views only call it.
 
-The withdrawal queue and the partner pages are blueprints of their own, nested under this one, so
-all the admin's endpoints read admin.*: admin.withdrawals.queue, admin.partners.index.
+The rest of the console lives in blueprints of its own, nested under this one: the withdrawal queue,
+products, partners, commission rules, stores, the audit log and reports. So all the admin's endpoints
+read admin.*: admin.withdrawals.queue, admin.partners.index.
 """
 from zoneinfo import ZoneInfo
 
