@@ -23,7 +23,6 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Orders left unpaid this long are cancelled by `flask mall cancel-unpaid` and their stock released.
     ORDER_PAYMENT_TIMEOUT_MINUTES = _int("ORDER_PAYMENT_TIMEOUT_MINUTES", 30)
-    MAX_LINE_QUANTITY = 99
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "mock")
     # Shared secret between the mall and the payment provider for signing callbacks.
     PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "dev-webhook-secret")

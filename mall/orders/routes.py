@@ -30,8 +30,7 @@ def buy(code: str):
     form = checkout_form_for(product, brand_stores(db.session, product.brand_id), formdata=request.form)
     if form.validate():
         try:
-            order = place_order(db.session, _checkout_request(form), now=utcnow(),
-                                max_quantity=current_app.config["MAX_LINE_QUANTITY"])
+            order = place_order(db.session, _checkout_request(form), now=utcnow())
         except CheckoutError as err:
             field = getattr(form, err.field, None) if err.field else None
             (field.errors if field is not None else form.form_errors).append(err.message)
