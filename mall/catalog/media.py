@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, current_app, send_file, url_for
 
 from mall.catalog.images import UPLOAD_PREFIX, stored_file
+from mall.urls import public_url
 
 bp = Blueprint("media", __name__)
 
@@ -19,7 +20,11 @@ def image(name: str):
 
 @bp.app_template_filter("image_url")
 def image_url(path: str, external: bool = False) -> str:
-    """Where a ProductImage.path is served from: uploads through the route above, the rest from static/."""
+    """Where a ProductImage.path is served from: uploads through the route above, the rest from static/.
+
+    external: an absolute URL under PUBLIC_BASE_URL, for crawlers reading Open Graph tags.
+    """
+    build = public_url if external else url_for
     if path.startswith(UPLOAD_PREFIX):
-        return url_for("catalog.media.image", name=path[len(UPLOAD_PREFIX):], _external=external)
-    return url_for("static", filename=path, _external=external)
+        return build("catalog.media.image", name=path[len(UPLOAD_PREFIX):])
+    return build("static", filename=path)

@@ -53,6 +53,11 @@ class PaymentProvider(Protocol):
         """Refund once per refund_key (a repeat with the same key is a no-op); raise RefundRefused."""
 
 
+def provider_available(name: str | None) -> bool:
+    """Whether `name` (the configured PAYMENT_PROVIDER; "" in production until one is chosen) can take payments."""
+    return bool(name) and name in PROVIDERS
+
+
 def get_provider(name: str) -> PaymentProvider:
     """The provider registered under `name`; UnknownProvider otherwise."""
     target = PROVIDERS.get(name)

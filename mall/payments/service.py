@@ -12,7 +12,7 @@ from mall.domain import DomainError
 from mall.orders.models import Order, OrderStatus
 from mall.orders.states import AmountMismatch, mark_paid
 from mall.payments.models import Payment, PaymentCallback
-from mall.payments.provider import CallbackEvent, RefundRefused, get_provider
+from mall.payments.provider import CallbackEvent, RefundRefused, get_provider, provider_available
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,19 @@ class NothingToRefund(PaymentError):
     message = _l("There is no completed payment to refund for this order.")
 
 
+class PaymentsUnavailable(PaymentError):
+    message = _l("Online payment is not available at the moment. Please try again later.")
+
+
 def begin_payment(session, order: Order, *, return_url: str, notify_url: str, provider_name: str = "mock") -> str:
-    """Open a charge at the provider for the order's total and return where to send the buyer. Commits."""
+    """Open a charge at the provider for the order's total and return where to send the buyer. Commits.
+
+    Raises OrderNotPayable and PaymentsUnavailable (no such provider configured).
+    """
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderNotPayable()
+    if not provider_available(provider_name):
+        raise PaymentsUnavailable()
     provider = get_provider(provider_name)
     description = " / ".join(f"{line.title} ({line.sku_name}) x{line.quantity}" for line in order.lines)
     started = provider.start_payment(session, merchant_ref=order.number, amount_fen=order.total_fen,

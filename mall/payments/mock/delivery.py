@@ -12,7 +12,6 @@ import threading
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
@@ -88,11 +87,10 @@ def _send(app: Flask, url: str, body: bytes) -> None:
     headers = {"Content-Type": "application/json",
                HEADER: signature_header(app.config["PAYMENT_WEBHOOK_SECRET"], body, now=utcnow())}
     if app.config["MOCK_PAY_DELIVERY"] == "wsgi":
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        # The whole URL, so the request carries its host as the Host header (checked like any other).
         # A fresh app context: the endpoint's session is closed when it pops, before we record the result.
         with app.app_context():
-            status = app.test_client().post(path, data=body, headers=headers).status_code
+            status = app.test_client().post(url, data=body, headers=headers).status_code
     else:
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
