@@ -23,8 +23,14 @@ from mall.payments.mock.models import MockEvent
 from mall.payments.signing import HEADER, signature_header
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 HTTP_TIMEOUT_SECONDS = 5
+# How long a claim keeps other senders off an event. It must outlast one normal delivery (the HTTP
+# timeout of 5 s, plus signing and recording), or a slow but healthy send would be sent again by
+# another host; 15 s is three timeouts. It must also be short: when the worker that claimed the event
+# dies, nobody sends it until the lease runs out, while the buyer, already charged, waits (the order
+# page says "payment being confirmed" meanwhile). A duplicate send is harmless (the mall applies each
+# event id once), a long wait is not, so the margin is kept small.
+LEASE = timedelta(seconds=3 * HTTP_TIMEOUT_SECONDS)
 MAX_ATTEMPTS = 16  # a real provider gives up after a few days of retries, then a person looks
 
 

@@ -70,6 +70,10 @@ class MockProvider:
             if not _already_refunded(session, provider_ref, amount_fen, refund_key):
                 raise RefundRefused("refund key conflict") from None
 
+    def has_succeeded(self, session, *, provider_ref: str) -> bool:
+        charge = session.get(MockCharge, provider_ref)
+        return charge is not None and charge.status == "succeeded"
+
 
 def _already_refunded(session, provider_ref: str, amount_fen: int, refund_key: str) -> bool:
     done = session.get(MockRefund, refund_key)
