@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "commission": _l("Commission (all)"),
     "commission.settings": _l("Commission rules changed"),
+    "commission.cap": _l("Commission cap changed (platform)"),
     "commission.product_ratios": _l("Product split ratios changed"),
     "commission.reattribute": _l("Order re-attributed"),
     "partner": _l("Partners (all)"),

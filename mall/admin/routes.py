@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
 from mall.admin.audit import bp as audit_bp
+from mall.admin.brands import bp as brands_bp
 from mall.admin.forms import ReattributeForm, RejectRefundForm
 from mall.admin.labels import admin_label
 from mall.admin.order_commission import order_commission
@@ -43,6 +44,7 @@ bp.register_blueprint(rules_bp)
 bp.register_blueprint(stores_bp)
 bp.register_blueprint(audit_bp)
 bp.register_blueprint(reports_bp)
+bp.register_blueprint(brands_bp)
 PER_PAGE = 20
 MAX_PAGE = 10_000
 
