@@ -23,3 +23,19 @@ ACTIONS = {
     "catalog.product.publish": _l("Product published"),
     "catalog.product.unpublish": _l("Product unpublished"),
 }
+
+# The personal-data log: which page showed the data, and which fields it showed unmasked.
+PAGES = {
+    "order": _l("Order page"),
+    "orders_export": _l("Orders export (CSV)"),
+    "customer": _l("Customer lookup"),
+    "partner": _l("Partner page"),
+    "partners": _l("Partner list"),
+    "withdrawals": _l("Withdrawal queue"),
+}
+FIELDS = {
+    "name": _l("name"),
+    "phone": _l("mobile number"),
+    "address": _l("address"),
+    "email": _l("e-mail address"),
+}
