@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "commission": _l("Commission (all)"),
     "commission.settings": _l("Commission rules changed"),
+    "commission.cap": _l("Commission cap changed (platform)"),
     "commission.product_ratios": _l("Product split ratios changed"),
     "commission.reattribute": _l("Order re-attributed"),
     "partner": _l("Partners (all)"),
@@ -21,4 +22,20 @@ ACTIONS = {
     "catalog.product.update": _l("Product edited"),
     "catalog.product.publish": _l("Product published"),
     "catalog.product.unpublish": _l("Product unpublished"),
+}
+
+# The personal-data log: which page showed the data, and which fields it showed unmasked.
+PAGES = {
+    "order": _l("Order page"),
+    "orders_export": _l("Orders export (CSV)"),
+    "customer": _l("Customer lookup"),
+    "partner": _l("Partner page"),
+    "partners": _l("Partner list"),
+    "withdrawals": _l("Withdrawal queue"),
+}
+FIELDS = {
+    "name": _l("name"),
+    "phone": _l("mobile number"),
+    "address": _l("address"),
+    "email": _l("e-mail address"),
 }

@@ -35,7 +35,7 @@ PARTNER_RULE_LABELS = {
 }
 # Form field -> (settings field, kind): percentages become basis points, yuan become fen.
 PERCENT_FIELDS = {"level1": "level1_bp", "level2": "level2_bp", "level3": "level3_bp", "guide": "guide_bp",
-                  "store": "store_bp", "max_total": "max_total_bp", "withdraw_fee": "withdraw_fee_bp"}
+                  "store": "store_bp", "withdraw_fee": "withdraw_fee_bp"}
 YUAN_FIELDS = {"partner_min_spend": "partner_min_spend_fen", "withdraw_min": "withdraw_min_fen",
                "withdraw_daily_limit": "withdraw_daily_limit_fen"}
 DAY_FIELDS = ("protection_days", "window_days", "freeze_days", "auto_complete_days")
@@ -90,7 +90,10 @@ def _days_field(label):
 
 
 class RulesForm(CleanForm):
-    """Every rule of CommissionSettings, in the units an admin thinks in."""
+    """Every rule of CommissionSettings the brand admin sets, in the units an admin thinks in.
+
+    Not the cap on their total (max_total_bp): the platform admin sets that (mall.admin.brands), and a
+    max_total field posted here is ignored, so a brand cannot raise its own cap."""
 
     levels = SelectField(_l("Commission levels"), choices=LEVEL_CHOICES, validate_choice=False,
                          validators=[_whole_number])
@@ -99,7 +102,6 @@ class RulesForm(CleanForm):
     level3 = _percent_field(_l("Level 3, % (used only with 3 levels)"))
     guide = _percent_field(_l("Shop guide, %"))
     store = _percent_field(_l("Store, %"))
-    max_total = _percent_field(_l("Maximum total of all ratios, %"))
     self_purchase = BooleanField(_l("Pay commission on a partner's own purchases (自购返佣)"))
     partner_rule = SelectField(_l("Who may become a partner"), validate_choice=False,
                                choices=[SelectChoice(rule, PARTNER_RULE_LABELS[rule]) for rule in PARTNER_RULES])

@@ -19,7 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.clock import utcnow
+from mall.commission.rules import MAX_TOTAL_CEILING
 from mall.extensions import db
+
+CAP_CEILING_BP = int(MAX_TOTAL_CEILING * 10000)
+DEFAULT_CAP_BP = 2500  # a new brand's cap on its total commission (25%) until the platform admin changes it
 
 
 class CommissionSettings(db.Model):
@@ -31,6 +35,8 @@ class CommissionSettings(db.Model):
         CheckConstraint("level1_bp BETWEEN 0 AND 10000 AND level2_bp BETWEEN 0 AND 10000 AND "
                         "level3_bp BETWEEN 0 AND 10000 AND guide_bp BETWEEN 0 AND 10000 AND "
                         "store_bp BETWEEN 0 AND 10000 AND max_total_bp BETWEEN 0 AND 10000", name="ratios_range"),
+        # The brand's cap (set by the platform admin) never goes above the legal ceiling, whoever writes it.
+        CheckConstraint(f"max_total_bp <= {CAP_CEILING_BP}", name="cap_ceiling"),
     )
 
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), primary_key=True)
@@ -40,7 +46,8 @@ class CommissionSettings(db.Model):
     level3_bp: Mapped[int] = mapped_column(Integer, default=0)
     guide_bp: Mapped[int] = mapped_column(Integer, default=300)
     store_bp: Mapped[int] = mapped_column(Integer, default=200)
-    max_total_bp: Mapped[int] = mapped_column(Integer, default=3000)
+    # The brand's cap on the total of all ratios: the platform admin's to set (mall.commission.cap), 25% at first.
+    max_total_bp: Mapped[int] = mapped_column(Integer, default=DEFAULT_CAP_BP)
     self_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
     partner_rule: Mapped[str] = mapped_column(String(12), default="everyone")  # everyone|approval|spend
     partner_min_spend_fen: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -11,7 +11,7 @@ from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, text
 
 FORM = {"levels": "2", "level1": "10", "level2": "5", "level3": "0", "guide": "3", "store": "2",
-        "max_total": "30", "partner_rule": "everyone", "partner_min_spend": "0", "binding_mode": "first_touch",
+        "partner_rule": "everyone", "partner_min_spend": "0", "binding_mode": "first_touch",
         "protection_days": "30", "window_days": "7", "freeze_days": "7", "auto_complete_days": "10",
         "withdraw_min": "10", "withdraw_fee": "0", "withdraw_daily_limit": "5000"}
 
@@ -56,8 +56,8 @@ def test_preview_fragment_numbers_are_exact(client, make, login_as):
 
 def test_preview_button_without_js_saves_nothing(client, make, login_as, db):
     brand = _admin(make, login_as)
-    page = _post(client, "/admin/rules", {**FORM, "level1": "20", "preview": "1"}).get_data(as_text=True)
-    assert "would pay: L1 ¥39.80" in text(page)
+    page = _post(client, "/admin/rules", {**FORM, "level1": "15", "preview": "1"}).get_data(as_text=True)
+    assert "would pay: L1 ¥29.85" in text(page)
     assert settings_for(db.session, brand.id).level1_bp == 1000
     assert db.session.scalars(select(AuditLog)).all() == []
 
@@ -84,13 +84,13 @@ def test_save_converts_units_and_audits_before_and_after(client, make, login_as,
 def _unchanged(db, brand):
     db.session.expire_all()
     settings = settings_for(db.session, brand.id)
-    assert (settings.level1_bp, settings.max_total_bp, settings.levels) == (1000, 3000, 2)
+    assert (settings.level1_bp, settings.max_total_bp, settings.levels) == (1000, 2500, 2)
     assert db.session.scalars(select(AuditLog)).all() == []
 
 
 def test_ratio_above_100_percent_is_refused_inline(client, make, login_as, db):
     brand = _admin(make, login_as)
-    response = _post(client, "/admin/rules", {**FORM, "level1": "100.5", "max_total": "100", "save": "1"})
+    response = _post(client, "/admin/rules", {**FORM, "level1": "100.5", "save": "1"})
     assert response.status_code == 422
     assert "Each ratio must be between 0% and 100%." in response.get_data(as_text=True)
     _unchanged(db, brand)
@@ -112,12 +112,13 @@ def test_total_above_maximum_is_refused_with_a_clear_message(client, make, login
     brand = _admin(make, login_as)
     response = _post(client, "/admin/rules", {**FORM, "level1": "25", "save": "1"})
     assert response.status_code == 422
-    assert "The ratios add up to more than the maximum total." in response.get_data(as_text=True)
+    refusal = "Total commission may not exceed 25%, the most the platform allows this brand; these ratios add up to 35%."
+    assert refusal in text(response.get_data(as_text=True))
     _unchanged(db, brand)
     token = csrf_from(client.get("/admin/rules", headers=EN).get_data(as_text=True))
     fragment = client.post("/admin/rules/preview", data={"csrf_token": token, **FORM, "level1": "25"},
                            headers={**EN, "HX-Request": "true"}).get_data(as_text=True)
-    assert "The ratios add up to more than the maximum total." in fragment
+    assert refusal in text(fragment)
 
 
 def test_more_than_three_levels_and_huge_days_are_refused(client, make, login_as, db):

@@ -58,8 +58,8 @@ def test_binding_rule_comes_from_settings(books):
     ({"levels": 4}, "levels", "levels_out_of_range"),
     ({"levels": 0}, "levels", "levels_out_of_range"),
     ({"level1_bp": 2600}, "", "total_above_maximum"),  # 26 + 5 + 3 + 2 > 30
-    ({"level1_bp": 10001, "max_total_bp": 10000}, "level1_bp", "level1_out_of_range"),
-    ({"max_total_bp": 10001}, "max_total_bp", "max_total_out_of_range"),
+    ({"level1_bp": 10001}, "level1_bp", "level1_out_of_range"),
+    ({"max_total_bp": 2900}, "max_total_bp", "unknown_field"),  # the brand's cap is the platform's to set
     ({"guide_bp": -1}, "guide_bp", "negative"),
     ({"freeze_days": "seven"}, "freeze_days", "not_a_number"),
     ({"withdraw_fee_bp": 10000}, "withdraw_fee_bp", "fee_too_high"),
@@ -82,7 +82,8 @@ def test_three_levels_count_against_the_maximum(app, books, db):
         save_settings(db.session, books.brand.id, {"levels": 3, "level3_bp": 1500}, actor_id=None, now=T0)
     assert refused.value.problems == {"": ["total_above_maximum"]}
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert refused.value.messages == {"": ["The ratios add up to more than the maximum total."]}
+        assert refused.value.messages == {"": ["Total commission may not exceed 30%, the most the platform allows "
+                                               "this brand; these ratios add up to 35%."]}
     save_settings(db.session, books.brand.id, {"levels": 3, "level3_bp": 1000}, actor_id=None, now=T0)
     assert settings_for(db.session, books.brand.id).levels == 3
 
@@ -113,10 +114,10 @@ def test_product_ratios_must_respect_the_brands_maximum(books, db):
     assert refused.value.problems == {"": ["total_above_maximum"]}
     save_product_ratios(db.session, books.product.id, {"level1_bp": 2000}, actor_id=None, now=T0)
     assert db.session.scalars(select(AuditLog.action)).all() == ["commission.product_ratios"]
-    # Lowering the maximum below that product's total is refused too.
-    with pytest.raises(SettingsError) as lowered:
-        save_settings(db.session, books.brand.id, {"max_total_bp": 2500}, actor_id=None, now=T0)
-    assert lowered.value.problems == {"max_total_bp": ["product_total_above_maximum"]}
+    # Raising the brand's ratios so that product (which keeps the brand's level 2) goes above the cap is refused.
+    with pytest.raises(SettingsError) as raised:
+        save_settings(db.session, books.brand.id, {"level2_bp": 1000}, actor_id=None, now=T0)
+    assert raised.value.problems == {"": ["product_total_above_maximum"]}
 
 
 def test_product_override_is_used_by_new_orders(books, db):
