@@ -18,7 +18,7 @@ from mall.commission.rules import MAX_LEVELS, Beneficiary, Ratios, split_commiss
 from mall.commission.settings import ratio, ratio_bps, settings_for
 from mall.domain import DomainError
 from mall.orders.models import Order, OrderLine, OrderStatus
-from mall.referral.attribution import Credit, PartnerFact, _chain  # the one upline rule, shared with checkout
+from mall.referral.attribution import Credit, PartnerFact, upline_chain  # the one upline rule, shared with checkout
 from mall.referral.models import Partner
 
 LIVE = ("planned", "pending", "available")
@@ -77,8 +77,8 @@ def manual_credit(session, order: Order, *, sharer_id: int | None = None, guide_
     while current is not None and current.id not in partners and len(partners) < MAX_LEVELS:
         partners[current.id] = partner_fact(current)
         current = _brand_partner(session, order.brand_id, current.inviter_id) if current.inviter_id else None
-    chain, excluded = _chain(partners.get(sharer_id) if sharer_id else None, partners, settings.levels,
-                             order.user_id, settings.self_purchase)
+    chain, excluded = upline_chain(partners.get(sharer_id) if sharer_id else None, partners, settings.levels,
+                                   order.user_id, settings.self_purchase)
     guide = None
     if guide_id:
         guide = partner_fact(_brand_partner(session, order.brand_id, guide_id))
