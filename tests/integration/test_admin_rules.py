@@ -7,6 +7,8 @@ from mall.accounts.models import Role
 from mall.audit.models import AuditLog
 from mall.commission.models import CommissionSettings
 from mall.commission.settings import settings_for
+from mall.commission.withdrawal_settings import WithdrawalSettings
+from mall.referral.settings import ReferralSettings
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, text
 
@@ -68,10 +70,11 @@ def test_save_converts_units_and_audits_before_and_after(client, make, login_as,
                                               "withdraw_min": "20.50", "withdraw_fee": "1.5", "window_days": "14",
                                               "save": "1"})
     assert response.status_code == 303
+    db.session.expire_all()
     settings = db.session.get(CommissionSettings, brand.id)
-    db.session.refresh(settings)
+    withdrawals, referral = db.session.get(WithdrawalSettings, brand.id), db.session.get(ReferralSettings, brand.id)
     assert (settings.level1_bp, settings.levels, settings.self_purchase) == (1250, 1, True)
-    assert (settings.withdraw_min_fen, settings.withdraw_fee_bp, settings.window_days) == (2050, 150, 14)
+    assert (withdrawals.withdraw_min_fen, withdrawals.withdraw_fee_bp, referral.window_days) == (2050, 150, 14)
     entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "commission.settings")).one()
     assert entry.brand_id == brand.id
     assert json.loads(entry.before)["level1_bp"] == 1000
@@ -180,3 +183,4 @@ def test_saved_rules_pay_new_orders_while_older_orders_keep_theirs(client, make,
     after = books.order([(19900, 1)])
     assert books.roles(after)["level1"][0] == 2985  # 15% of ¥199.00
     assert books.roles(before)["level1"][0] == 1990
+
