@@ -11,7 +11,14 @@ from mall.accounts.sessions import remembered_here, revoke_sessions, sign_in
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
-from mall.ratelimits import LOGIN_BY_ACCOUNT, LOGIN_BY_IP, REGISTER_BY_ACCOUNT, REGISTER_BY_IP, limited
+from mall.ratelimits import (
+    LOGIN_BY_ACCOUNT,
+    LOGIN_BY_IP,
+    PASSWORD_CHANGE,
+    REGISTER_BY_ACCOUNT,
+    REGISTER_BY_IP,
+    limited,
+)
 
 bp = Blueprint("accounts", __name__)
 
@@ -79,8 +86,15 @@ def account():
     return _account_page(ChangePasswordForm(formdata=None))
 
 
+def _password_change_refused(message: str):
+    form = ChangePasswordForm(formdata=None)
+    form.current.errors = [message]
+    return _account_page(form, status=429)
+
+
 @bp.post("/account/password")
 @login_required
+@limited(PASSWORD_CHANGE, refusal=_password_change_refused)
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
