@@ -29,6 +29,7 @@ from mall.admin.reattribution import credit_from_codes
 from mall.admin.reports import bp as reports_bp
 from mall.admin.rules import bp as rules_bp
 from mall.admin.stores import bp as stores_bp
+from mall.admin.user_sessions import bp as users_bp
 from mall.admin.withdrawal_routes import bp as withdrawals_bp
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
@@ -49,6 +50,7 @@ bp.register_blueprint(stores_bp)
 bp.register_blueprint(audit_bp)
 bp.register_blueprint(reports_bp)
 bp.register_blueprint(brands_bp)
+bp.register_blueprint(users_bp)
 PER_PAGE = 20
 MAX_PAGE = 10_000
 
