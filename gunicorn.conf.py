@@ -2,6 +2,9 @@
 import multiprocessing
 import os
 
+# Read before the app is imported: serving with gunicorn means production (own secrets, PUBLIC_BASE_URL,
+# no mock provider unless PAYMENT_PROVIDER=mock), unless MALL_ENV says otherwise on purpose.
+os.environ.setdefault("MALL_ENV", "production")
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Sync workers: requests are short and the database does the waiting; 2 per core plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

@@ -9,6 +9,7 @@ from mall.database import configure_sqlite
 from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
 from mall.ids import IdConverter
 from mall.media.extension import media, media_image_sources
+from mall.startup import resolve as resolve_settings
 
 # Security headers: everything we serve comes from our own origin; htmx runs without eval.
 CSP = {
@@ -36,19 +37,21 @@ def create_app(config: dict | type | None = None) -> Flask:
         app.config.from_mapping(config)
     elif config is not None:
         app.config.from_object(config)
+    resolve_settings(app.config)  # raises ConfigError: production without its secrets never serves
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
 
     import mall.models  # noqa: F401  (registers every table)
-    from mall import subscribers, unit_of_work
+    from mall import errors, subscribers, unit_of_work
 
+    errors.refuse_untrusted_hosts(app)  # before the extensions' hooks, which read the Host header too
     # The first after_request hook registered, so the last to run (Flask runs them in reverse): it ends the
     # request's transaction after every other hook has had its say.
     unit_of_work.init_app(app)
     _init_extensions(app)
     subscribers.register()
     _register_blueprints(app)
-    from mall import cli, errors, ratelimits, templating
+    from mall import cli, ratelimits, templating
     from mall.referral import hooks as referral_hooks
 
     errors.register(app)
@@ -99,11 +102,9 @@ def _init_extensions(app: Flask) -> None:
         # Open Graph crawlers of chat apps must be able to read pages; no need for strict referrer.
         referrer_policy="strict-origin-when-cross-origin",
     )
-    from mall.accounts.models import User
+    from mall.accounts import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    sessions.init_app(app)  # the user loader, checking each cookie's session token; remember-cookie defaults
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -117,6 +118,9 @@ def _register_blueprints(app: Flask) -> None:
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
 
-    for bp in (catalog_bp, orders_bp, payments_bp, mockpay_bp, accounts_bp, admin_bp, i18n_bp,
-               partner_bp, referral_bp):
+    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp):
         app.register_blueprint(bp)
+    # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
+    # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.
+    if app.config["PAYMENT_PROVIDER"] == "mock":
+        app.register_blueprint(mockpay_bp)

@@ -1,5 +1,5 @@
 """Short random identifiers people can read aloud: no look-alike characters (0/O, 1/I/l)."""
-from nanoid import generate
+import secrets
 
 # Crockford-style alphabet: digits and upper-case letters without 0 1 I L O U.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -7,4 +7,4 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def short_code(size: int = 7) -> str:
     """7 characters of 30 symbols: 2.2e10 codes, so guessing neighbours is hopeless."""
-    return generate(ALPHABET, size)
+    return "".join(secrets.choice(ALPHABET) for _ in range(size))

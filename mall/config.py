@@ -6,9 +6,24 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 class Config:
+    # "development" (the default: dev secrets, the mock provider, loopback hosts) or "production"
+    # (gunicorn.conf.py sets it). mall.startup resolves what depends on it and refuses unsafe setups.
+    MALL_ENV = os.environ.get("MALL_ENV", "development")
     # Signed cookies keep the app stateless across hosts; production must set its own key.
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # None means "unset": development fills in a dev value, production refuses to start.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The one address the mall is reached at (scheme, host, optional port and path prefix): every
+    # absolute URL it hands out (payment return and callback, share links, QR codes, OG tags) is
+    # built from it, never from the request's Host header. Development default: http://127.0.0.1:5000.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # Further host names the mall answers to (comma-separated; ".example.com" allows subdomains).
+    # PUBLIC_BASE_URL's host is always allowed; any other Host header gets a 400.
+    ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
     # None means "embedded SQLite in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -23,14 +38,15 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Orders left unpaid this long are cancelled by `flask mall cancel-unpaid` and their stock released.
     ORDER_PAYMENT_TIMEOUT_MINUTES = _int("ORDER_PAYMENT_TIMEOUT_MINUTES", 30)
-    MAX_LINE_QUANTITY = 99
-    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "mock")
-    # Shared secret between the mall and the payment provider for signing callbacks.
-    PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "dev-webhook-secret")
+    # None means "unset": "mock" in development; in production there is no provider (checkout says
+    # payment is unavailable) until one is named, so the mock's test cards never take real orders.
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER")
+    # Shared secret between the mall and the payment provider for signing callbacks (None: as SECRET_KEY).
+    PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET")
     # How the mock provider delivers its callback: "http" (a background thread POSTs to the
     # notify URL, like a real provider) or "wsgi" (in-process, synchronous; tests).
     MOCK_PAY_DELIVERY = os.environ.get("MOCK_PAY_DELIVERY", "http")
-    # When set, callbacks go to this base URL instead of the host the buyer used
+    # When set, callbacks go to this base URL instead of PUBLIC_BASE_URL
     # (useful behind a load balancer whose public name does not resolve inside the network).
     PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL")
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
@@ -62,6 +78,7 @@ class Config:
     RATELIMIT_ORDER = os.environ.get("RATELIMIT_ORDER", "20 per minute; 200 per hour")
     RATELIMIT_REFUND = os.environ.get("RATELIMIT_REFUND", "5 per minute; 30 per hour")
     RATELIMIT_WITHDRAWAL = os.environ.get("RATELIMIT_WITHDRAWAL", "5 per minute; 20 per day")  # per account
+    RATELIMIT_PASSWORD_CHANGE = os.environ.get("RATELIMIT_PASSWORD_CHANGE", "5 per minute; 20 per hour")  # failed
     RATELIMIT_TOUCH = os.environ.get("RATELIMIT_TOUCH", "60 per minute; 1000 per hour")  # touch rows per IP
     # Payment callbacks per sending IP: all of them (a provider's own during a sale), and refused ones (forgeries).
     RATELIMIT_CALLBACK = os.environ.get("RATELIMIT_CALLBACK", "600 per minute")
@@ -70,9 +87,15 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    MALL_ENV = "development"
     SECRET_KEY = "test-secret"
     PAYMENT_WEBHOOK_SECRET = "test-webhook-secret"
+    PAYMENT_PROVIDER = "mock"
     MOCK_PAY_DELIVERY = "wsgi"
     # Limits stay on in tests (tests/conftest.py resets the counters between tests), in this process only.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # The test client's default host, so the absolute URLs tests see are the ones it can open.
+    PUBLIC_BASE_URL = "http://localhost"
+    ALLOWED_HOSTS = ()
+    PAYMENT_NOTIFY_BASE_URL = None

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from mall.clock import utcnow
 from mall.money import format_fen
 from mall.privacy import mask_name, mask_phone
+from mall.urls import public_url
 
 STATUS_LABELS = {
     "pending_payment": _l("Awaiting payment"),
@@ -27,6 +28,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ago"] = lambda when: format_timedelta(when - utcnow(), add_direction=True)
     app.jinja_env.filters["datetime"] = lambda when: format_datetime(when, "short") if when else ""
     app.jinja_env.filters["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+    # Absolute URLs in pages (Open Graph tags) come from PUBLIC_BASE_URL, never from the Host header.
+    app.jinja_env.globals["public_url"] = public_url
 
     @app.context_processor
     def globals_():

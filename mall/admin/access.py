@@ -1,4 +1,6 @@
 """Who may run a brand's console: its brand admins; platform admins see every brand."""
+from functools import wraps
+
 from flask import abort
 from flask_login import current_user
 
@@ -16,3 +18,19 @@ def admin_brand_id() -> int | None:
     if current_user.role == Role.BRAND_ADMIN and current_user.brand_id is not None:
         return current_user.brand_id
     abort(403)
+
+
+def platform_only(view):
+    """For pages only the platform runs (a brand's commission cap): 403 for everyone else, brand admins too.
+
+    Put it under @login_required. The mark it leaves (`platform_only`) tells the authorization walk what to expect.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != Role.PLATFORM_ADMIN:
+            abort(403)
+        return view(*args, **kwargs)
+
+    wrapped.platform_only = True
+    return wrapped

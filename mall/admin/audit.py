@@ -1,4 +1,5 @@
-"""The brand's audit log: who changed which rule, store, partner or attribution, when, from what to what."""
+"""The brand's audit log: who changed which rule, store, partner or attribution, when, from what to what;
+and, on its second tab, who was shown customers' personal data."""
 import json
 
 from flask import Blueprint, render_template, request
@@ -6,9 +7,11 @@ from flask_babel import get_locale, get_timezone
 from flask_login import login_required
 
 from mall.admin.access import admin_brand_id
+from mall.admin.audit_access import customer_labels
 from mall.admin.audit_forms import AuditFilterForm
-from mall.admin.audit_labels import ACTIONS
+from mall.admin.audit_labels import ACTIONS, FIELDS, PAGES
 from mall.admin.rules_forms import bp_to_percent
+from mall.audit.personal_data import access_entries
 from mall.audit.queries import audit_entries
 from mall.extensions import db
 from mall.money import format_fen
@@ -34,6 +37,24 @@ def index():
     args = {k: v for k, v in request.args.items() if k in ("action", "start", "end") and v} if valid else {}
     return render_template("admin/audit.html", entries=listing, filters=filters, args=args, labels=ACTIONS,
                            changes=_changes, show_brand=brand_id is None, tab="audit")
+
+
+@bp.get("/access")
+@login_required
+def access():
+    brand_id = admin_brand_id()
+    filters = AuditFilterForm(request.args)
+    valid = filters.validate()
+    start = end = None
+    if valid:
+        start, end = day_range_utc(filters.start.data, filters.end.data, get_timezone())
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    listing = db.paginate(access_entries(brand_id, start=start, end=end), page=page, per_page=PER_PAGE,
+                          error_out=False)
+    args = {k: v for k, v in request.args.items() if k in ("start", "end") and v} if valid else {}
+    return render_template("admin/audit_access.html", entries=listing, filters=filters, args=args, pages=PAGES,
+                           fields=FIELDS, customers=customer_labels(db.session, listing.items),
+                           show_brand=brand_id is None, tab="audit")
 
 
 def _changes(entry) -> list[tuple[str, str, str]]:

@@ -5,20 +5,42 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "commission": _l("Commission (all)"),
     "commission.settings": _l("Commission rules changed"),
+    "commission.cap": _l("Commission cap changed (platform)"),
     "commission.product_ratios": _l("Product split ratios changed"),
     "commission.reattribute": _l("Order re-attributed"),
     "partner": _l("Partners (all)"),
     "partner.approved": _l("Partner approved"),
     "partner.disabled": _l("Partner disabled"),
     "partner.enabled": _l("Partner re-enabled"),
+    "partner.settings": _l("Partner and binding rules changed"),
+    "order.settings": _l("Order rules changed"),
+    "withdrawal.settings": _l("Withdrawal rules changed"),
     "store": _l("Stores (all)"),
     "store.create": _l("Store created"),
     "store.update": _l("Store edited"),
     "store.staff_assigned": _l("Staff assigned to a store"),
     "store.staff_removed": _l("Staff removed from a store"),
+    "account": _l("Accounts (all)"),
+    "account.signed_out_everywhere": _l("Signed out on every device"),
     "catalog": _l("Products (all)"),
     "catalog.product.create": _l("Product created"),
     "catalog.product.update": _l("Product edited"),
     "catalog.product.publish": _l("Product published"),
     "catalog.product.unpublish": _l("Product unpublished"),
+}
+
+# The personal-data log: which page showed the data, and which fields it showed unmasked.
+PAGES = {
+    "order": _l("Order page"),
+    "orders_export": _l("Orders export (CSV)"),
+    "customer": _l("Customer lookup"),
+    "partner": _l("Partner page"),
+    "partners": _l("Partner list"),
+    "withdrawals": _l("Withdrawal queue"),
+}
+FIELDS = {
+    "name": _l("name"),
+    "phone": _l("mobile number"),
+    "address": _l("address"),
+    "email": _l("e-mail address"),
 }

@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall import unit_of_work
+from mall.accounts.security import may_sign_out
 from mall.admin.access import admin_brand_id
 from mall.admin.customer_trail import customer_trail
 from mall.admin.forms import CustomerLookupForm, PartnerFilterForm
 from mall.admin.partner_network import downline, invitee_counts, partner_of_brand, partners_of_brand, upline
+from mall.admin.personal_data import log_shown, people_fields
 from mall.clock import utcnow
 from mall.commission.balances import balances
 from mall.extensions import db
@@ -30,9 +32,13 @@ def index():
     filters = PartnerFilterForm(request.args)
     listing = db.paginate(partners_of_brand(brand_id, filters.status.data), page=_page_number(), per_page=PER_PAGE,
                           error_out=False)
-    return render_template("admin/partners.html", partners=listing, filters=filters, args=_list_args(),
+    html = render_template("admin/partners.html", partners=listing, filters=filters, args=_list_args(),
                            invitees=invitee_counts(db.session, [p.id for p in listing.items]),
                            lookup=CustomerLookupForm(formdata=None), show_brand=brand_id is None, tab="partners")
+    people = [p.user for p in listing.items]
+    log_shown("partners", brand_id=brand_id, fields=people_fields(people), users=[u.id for u in people],
+              subject=f"page {listing.page}")
+    return html
 
 
 @bp.get("/partners/<int:partner_id>")
@@ -41,8 +47,12 @@ def show(partner_id: int):
     partner = _partner_or_404(partner_id)
     level1, level2 = downline(db.session, partner)
     money = balances(db.session, brand_id=partner.brand_id, owner_kind="partner", owner_id=partner.id)
-    return render_template("admin/partner.html", partner=partner, chain=upline(partner), level1=level1,
-                           level2=level2, balances=money, tab="partners")
+    html = render_template("admin/partner.html", partner=partner, chain=upline(partner), level1=level1,
+                           level2=level2, balances=money, tab="partners",
+                           can_sign_out=may_sign_out(db.session, admin_brand_id(), partner.user))
+    log_shown("partner", brand_id=partner.brand_id, fields=["name", "phone"] if partner.user.phone else ["name"],
+              users=[partner.user_id], subject=partner.code)
+    return html
 
 
 @bp.post("/partners/<int:partner_id>/approve")
@@ -72,8 +82,11 @@ def customer():
     trail = None
     if searched and form.validate():
         trail = customer_trail(db.session, phone=form.normal_phone, brand_id=brand_id)
-    return render_template("admin/customer.html", form=form, searched=searched and not form.errors, trail=trail,
+    html = render_template("admin/customer.html", form=form, searched=searched and not form.errors, trail=trail,
                            now=utcnow(), show_brand=brand_id is None, tab="customers")
+    if trail is not None:  # the number the admin typed is not logged: the log must not become a phone book
+        log_shown("customer", brand_id=brand_id, fields=["name", "phone"], users=[trail.user.id])
+    return html
 
 
 def _change(partner_id: int, action, done: str):

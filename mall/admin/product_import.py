@@ -2,7 +2,8 @@
 
 A file with errors changes nothing unless the admin ticks "import the valid rows"; errors are reported with
 the row number a spreadsheet shows (the header is row 1). Products are matched by code within the brand,
-SKUs by name within the product; a new code creates a product.
+SKUs by name within the product; a new code creates a product. The optional ratio columns set a product's own
+split ratios, checked against the brand's commission cap row by row (mall.admin.product_import_ratios).
 """
 import csv
 import io
@@ -15,8 +16,10 @@ from sqlalchemy import func, select
 
 from mall.admin.product_export import COLUMNS, TIME_FORMAT
 from mall.admin.product_forms import to_utc
+from mall.admin.product_import_ratios import RATIO_COLUMNS, current_overrides, limits_of, parse_ratios
 from mall.catalog.editing import SKU_NAME_MAX, STOCK_MAX, TITLE_MAX, ProductInput, SkuInput, save_product
 from mall.catalog.models import Product
+from mall.commission.settings import SettingsError, save_product_ratios
 from mall.money import parse_yuan
 from mall.text import clean_text, unstorable
 
@@ -42,6 +45,7 @@ class _Row:
     code: str
     product: ProductInput
     sku: SkuInput
+    ratios: dict[str, int | None] | None = None  # the product's override after the import; None: not in the file
 
 
 def count_rows(data: bytes) -> int:
@@ -80,7 +84,11 @@ def import_products(session, brand_id: int, data: bytes, *, apply_valid: bool, a
             for number, cells in cells_by_row.items() if number not in broken}
     valid: list[_Row] = []
     seen: set[tuple[str, str]] = set()
-    foreign = _codes_of_other_brands(session, brand_id, {v.get("product_code", "").upper() for v in rows.values()})
+    codes = {v.get("product_code", "").upper() for v in rows.values()}
+    foreign = _codes_of_other_brands(session, brand_id, codes)
+    ratio_columns = [column for column in RATIO_COLUMNS if column in header]
+    if ratio_columns:
+        limits, overrides, ratios_of = limits_of(session, brand_id), current_overrides(session, brand_id, codes), {}
     for number in cells_by_row:
         if number % PROGRESS_EVERY == 0:
             report(number - 1, 2 * len(body))
@@ -92,6 +100,12 @@ def import_products(session, brand_id: int, data: bytes, *, apply_valid: bool, a
             row, message = None, str(_l("Product code %(code)s belongs to another brand.", code=row.code))
         if row is not None and (row.code, row.sku.name) in seen:
             row, message = None, str(_l("This SKU appears twice in the file."))
+        if row is not None and ratio_columns:
+            row.ratios, message = parse_ratios(rows[number], ratio_columns, overrides.get(row.code), limits)
+            if row.ratios is not None and ratios_of.setdefault(row.code, row.ratios) != row.ratios:
+                message = str(_l("The ratios differ from an earlier row of product %(code)s.", code=row.code))
+            if message:
+                row = None
         if row is None:
             result.errors.append((number, message))
         else:
@@ -175,8 +189,9 @@ def _apply(session, brand_id: int, rows: list[_Row], result: ImportResult, *, ac
                 row.sku.id = skus_by_name.get(row.sku.name)
             data.description = product.description
         data.skus = [row.sku for row in group]
-        save_product(session, brand_id, product.id if product else None, data, actor_id=actor_id, now=now,
-                     code=code)
+        saved = save_product(session, brand_id, product.id if product else None, data, actor_id=actor_id, now=now,
+                             code=code)
+        _apply_ratios(session, saved, group[0], result, actor_id=actor_id, now=now)
         if product is None:
             result.created += 1
         else:
@@ -184,3 +199,16 @@ def _apply(session, brand_id: int, rows: list[_Row], result: ImportResult, *, ac
         if (done + len(group)) // PROGRESS_EVERY > done // PROGRESS_EVERY:
             on_applied(done + len(group))
         done += len(group)
+
+
+def _apply_ratios(session, product: Product, row: _Row, result: ImportResult, *, actor_id, now) -> None:
+    """Save the product's own ratios when the file changes them (audited like the product page's form)."""
+    if row.ratios is None:
+        return
+    current = current_overrides(session, product.brand_id, {product.code.upper()}).get(product.code.upper())
+    if row.ratios == (current or dict.fromkeys(row.ratios)):
+        return  # unchanged: an exported file imported again writes no audit entries for ratios
+    try:
+        save_product_ratios(session, product.id, row.ratios, actor_id=actor_id, now=now)
+    except SettingsError as err:  # the cap or the brand's ratios changed since the file was checked
+        result.errors.append((row.number, " ".join(m for ms in err.messages.values() for m in ms)))

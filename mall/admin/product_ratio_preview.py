@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from mall.commission.rules import ROLES
-from mall.commission.settings import SettingsError, ratio, ratio_problems, settings_for
+from mall.commission.settings import SettingsError, cap_in_force, limit_context, ratio, ratio_problems, settings_for
 from mall.money import floor_share
 
 EXAMPLE_ORDER_FEN = 19900  # "an order of ¥199.00 pays …": the same example as the brand's settings page
@@ -24,5 +24,6 @@ def preview_product_ratios(session, product, changes: dict[str, int | None]) -> 
     problems = ratio_problems(bps, settings.levels, settings.max_total_bp)
     roles = [f"level{n}" for n in range(1, settings.levels + 1)] + ["guide", "store"]
     shares = [(role, floor_share(EXAMPLE_ORDER_FEN, ratio(bps[role]))) for role in roles]
-    errors = [m for messages in SettingsError(problems).messages.values() for m in messages] if problems else []
-    return Preview(EXAMPLE_ORDER_FEN, shares, list(dict.fromkeys(errors)), settings.max_total_bp)
+    refused = SettingsError(problems, limit_context(bps, settings.levels, settings.max_total_bp))
+    errors = [m for messages in refused.messages.values() for m in messages] if problems else []
+    return Preview(EXAMPLE_ORDER_FEN, shares, list(dict.fromkeys(errors)), cap_in_force(settings.max_total_bp))

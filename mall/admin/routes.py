@@ -1,12 +1,14 @@
 """The brand admin's order pages: list and filter orders, ship, complete, decide refunds, re-attribute.
-(The full console comes later; every rule lives in mall.orders and mall.commission, these views only call it.)
+Every rule lives in mall.orders and mall.commission; these views only call it.
 
-The withdrawal queue and the partner pages are blueprints of their own, nested under this one, so
-all the admin's endpoints read admin.*: admin.withdrawals.queue, admin.partners.index.
+The rest of the console lives in blueprints of its own, nested under this one: the withdrawal queue,
+products, partners, commission rules, stores, the audit log and reports. So all the admin's endpoints
+read admin.*: admin.withdrawals.queue, admin.partners.index.
 """
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,18 +16,22 @@ from flask_login import current_user, login_required
 from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.audit import bp as audit_bp
+from mall.admin.brands import bp as brands_bp
 from mall.admin.forms import ReattributeForm, RejectRefundForm
 from mall.admin.labels import admin_label
 from mall.admin.order_commission import order_commission
+from mall.admin.order_export import PERSONAL_FIELDS, csv_lines, customers_of
 from mall.admin.order_filter_form import OrderListFilterForm
 from mall.admin.order_filters import filtered_orders
 from mall.admin.order_history import order_history
 from mall.admin.partner_routes import bp as partners_bp
+from mall.admin.personal_data import log_orders_shown, log_shown, order_fields
 from mall.admin.products import bp as products_bp
 from mall.admin.reattribution import credit_from_codes
 from mall.admin.reports import bp as reports_bp
 from mall.admin.rules import bp as rules_bp
 from mall.admin.stores import bp as stores_bp
+from mall.admin.user_sessions import bp as users_bp
 from mall.admin.withdrawal_routes import bp as withdrawals_bp
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
@@ -46,6 +52,8 @@ bp.register_blueprint(rules_bp)
 bp.register_blueprint(stores_bp)
 bp.register_blueprint(audit_bp)
 bp.register_blueprint(reports_bp)
+bp.register_blueprint(brands_bp)
+bp.register_blueprint(users_bp)
 PER_PAGE = 20
 MAX_PAGE = 10_000
 
@@ -66,6 +74,21 @@ def orders():
     return render_template("admin/orders.html", orders=listing, filters=filters, args=filters.args(), tab="orders")
 
 
+@bp.get("/orders/export.csv")
+@login_required
+def export_orders():
+    """The filtered orders with their customers' contact details; logged before it streams."""
+    brand_id = admin_brand_id()
+    filters = OrderListFilterForm(request.args).with_stores(brand_stores(db.session, brand_id) if brand_id else [])
+    tz = ZoneInfo(str(get_timezone()))
+    query = filtered_orders(brand_id, filters.to_filter(), tz)
+    log_shown("orders_export", brand_id=brand_id, fields=PERSONAL_FIELDS, subject=urlencode(filters.args()),
+              **customers_of(db.session, query))
+    return Response(stream_with_context(csv_lines(db.session, query, tz)), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="orders.csv"', "Cache-Control": "no-store",
+                             "X-Content-Type-Options": "nosniff"})
+
+
 @bp.get("/orders/<number>")
 @login_required
 def order(number: str):
@@ -83,9 +106,11 @@ def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int 
     commission = order_commission(db.session, found)
     if reattribute_form is None:
         reattribute_form = _reattribute_form(found, formdata=None)
-    return render_template("admin/order.html", order=found, reject_forms=forms, commission=commission,
+    html = render_template("admin/order.html", order=found, reject_forms=forms, commission=commission,
                            reattribute_form=reattribute_form, reattribute_error=reattribute_error,
-                           history=order_history(db.session, found), tab="orders"), status
+                           history=order_history(db.session, found), tab="orders")
+    log_orders_shown("order", [found], brand_id=found.brand_id, fields=order_fields(found), subject=found.number)
+    return html, status
 
 
 @bp.post("/orders/<number>/ship")

@@ -15,6 +15,7 @@ from mall.catalog.stores import save_store, store_of_brand, stores_of_brand
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.referral import qr
+from mall.urls import public_url
 
 bp = Blueprint("stores", __name__, url_prefix="/stores")
 PER_PAGE = 30
@@ -127,7 +128,7 @@ def _store_or_404(store_id: int):
 
 
 def _store_link(store) -> str:
-    return url_for("referral.store_code", store_code=store.code, _external=True)
+    return public_url("referral.store_code", store_code=store.code)  # printed on posters: never the Host header
 
 
 def _details(form: StoreForm) -> dict:

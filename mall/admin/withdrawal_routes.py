@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.forms import ReasonForm, WithdrawalFilterForm
+from mall.admin.personal_data import log_shown, people_fields
 from mall.admin.withdrawal_queue import STATUSES, withdrawal_of_brand, withdrawal_queue
 from mall.clock import utcnow
 from mall.commission.withdrawals import (
@@ -59,8 +60,12 @@ def _queue_page(brand_id: int | None, invalid: ReasonForm | None = None, invalid
             forms[f"fail-{withdrawal.id}"] = ReasonForm(formdata=None, prefix=f"fail-{withdrawal.id}")
     if invalid is not None:
         forms[invalid_key] = invalid
-    return render_template("admin/withdrawals.html", withdrawals=listing, filters=filters, forms=forms,
-                           args=_list_args(), show_brand=brand_id is None, tab="withdrawals"), status
+    html = render_template("admin/withdrawals.html", withdrawals=listing, filters=filters, forms=forms,
+                           args=_list_args(), show_brand=brand_id is None, tab="withdrawals")
+    people = [w.partner.user for w in listing.items]
+    log_shown("withdrawals", brand_id=brand_id, fields=people_fields(people), users=[u.id for u in people],
+              subject=f"page {listing.page}")
+    return html, status
 
 
 @bp.post("/<int:withdrawal_id>/approve")

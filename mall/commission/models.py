@@ -19,11 +19,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mall.clock import utcnow
+from mall.commission.rules import MAX_TOTAL_CEILING
 from mall.extensions import db
+
+CAP_CEILING_BP = int(MAX_TOTAL_CEILING * 10000)
+DEFAULT_CAP_BP = 2500  # a new brand's cap on its total commission (25%) until the platform admin changes it
 
 
 class CommissionSettings(db.Model):
-    """One brand's commission, binding and withdrawal rules."""
+    """One brand's commission rules: the split, its levels, self purchase, the freeze and the platform's cap.
+
+    Its other rules live with their domains: binding and partners in mall.referral.settings, order completion in
+    mall.orders.settings, withdrawals in mall.commission.withdrawal_settings."""
 
     __tablename__ = "commission_settings"
     __table_args__ = (
@@ -31,6 +38,8 @@ class CommissionSettings(db.Model):
         CheckConstraint("level1_bp BETWEEN 0 AND 10000 AND level2_bp BETWEEN 0 AND 10000 AND "
                         "level3_bp BETWEEN 0 AND 10000 AND guide_bp BETWEEN 0 AND 10000 AND "
                         "store_bp BETWEEN 0 AND 10000 AND max_total_bp BETWEEN 0 AND 10000", name="ratios_range"),
+        # The brand's cap (set by the platform admin) never goes above the legal ceiling, whoever writes it.
+        CheckConstraint(f"max_total_bp <= {CAP_CEILING_BP}", name="cap_ceiling"),
     )
 
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), primary_key=True)
@@ -40,18 +49,10 @@ class CommissionSettings(db.Model):
     level3_bp: Mapped[int] = mapped_column(Integer, default=0)
     guide_bp: Mapped[int] = mapped_column(Integer, default=300)
     store_bp: Mapped[int] = mapped_column(Integer, default=200)
-    max_total_bp: Mapped[int] = mapped_column(Integer, default=3000)
+    # The brand's cap on the total of all ratios: the platform admin's to set (mall.commission.cap), 25% at first.
+    max_total_bp: Mapped[int] = mapped_column(Integer, default=DEFAULT_CAP_BP)
     self_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
-    partner_rule: Mapped[str] = mapped_column(String(12), default="everyone")  # everyone|approval|spend
-    partner_min_spend_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    binding_mode: Mapped[str] = mapped_column(String(16), default="first_touch")
-    protection_days: Mapped[int] = mapped_column(Integer, default=30)
-    window_days: Mapped[int] = mapped_column(Integer, default=7)
     freeze_days: Mapped[int] = mapped_column(Integer, default=7)
-    auto_complete_days: Mapped[int] = mapped_column(Integer, default=10)
-    withdraw_min_fen: Mapped[int] = mapped_column(BigInteger, default=1000)
-    withdraw_fee_bp: Mapped[int] = mapped_column(Integer, default=0)
-    withdraw_daily_limit_fen: Mapped[int] = mapped_column(BigInteger, default=500000)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

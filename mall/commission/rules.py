@@ -9,6 +9,12 @@ from decimal import Decimal
 from mall.money import floor_share
 
 MAX_LEVELS = 3  # the hard ceiling: deeper chains are pyramid selling (禁止传销条例)
+# The most any brand's ratios may add up to, whatever the platform admin sets as the brand's cap (default 25%).
+# Distribution that pays high commissions down a chain is what the 禁止传销条例 and WeChat's operating rules on
+# distribution (多级分销, 诱导分享) treat as pyramid selling, and WeChat bans accounts for it; the platform's
+# compliance review fixed 30% as the line. It is a constant, not a setting, so no admin screen can move it:
+# changing it needs a code review (and the database refuses a brand cap above it, ck_commission_settings_cap_ceiling).
+MAX_TOTAL_CEILING = Decimal("0.30")
 ROLES = ("level1", "level2", "level3", "guide", "store")
 
 
@@ -68,7 +74,8 @@ def validate_ratios(ratios: Ratios, *, levels: int, max_total: Decimal) -> list[
         value = ratios.of(role)
         if value < 0 or value > 1:
             problems.append(f"{role}_out_of_range")
-    if ratios.total(min(max(levels, 1), MAX_LEVELS)) > max_total:
+    # A cap stored above the ceiling (say, from before it existed) still stops at the ceiling.
+    if ratios.total(min(max(levels, 1), MAX_LEVELS)) > min(max_total, MAX_TOTAL_CEILING):
         problems.append("total_above_maximum")
     return problems
 

@@ -1,73 +1,97 @@
 """A brand's commission rules: reading them (with defaults), turning them into ratios, and changing them.
 
 Ratios are stored as basis points; a change is validated, audited (who, when, before, after) and applies
-to new orders only, because every order's shares are snapshots taken when it was created.
+to new orders only, because every order's shares are snapshots taken when it was created. The cap on their
+total (max_total_bp) is the platform admin's, not the brand's: it is changed only by mall.commission.cap.
+The brand's other rules live with their own domains (see mall.brand_settings).
 """
-import contextlib
 from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from mall import brand_settings
 from mall.audit.service import record
+from mall.brand_settings import as_int, changed, clean_ints, int_problems, locked_row, row_for
 from mall.catalog.models import Product
-from mall.commission.models import CommissionSettings, ProductRatio
+from mall.commission.models import CAP_CEILING_BP, CommissionSettings, ProductRatio
 from mall.commission.rules import MAX_LEVELS, ROLES, Ratios, validate_ratios
-from mall.referral.attribution import BINDING_MODES, BindingRule
 
 BP_PER_UNIT = 10000
 RATIO_FIELDS = tuple(f"{role}_bp" for role in ROLES)  # level1_bp … store_bp
-PARTNER_RULES = ("everyone", "approval", "spend")
-# Every field an admin may change, with the kind of value it takes.
-INT_FIELDS = ("levels", *RATIO_FIELDS, "max_total_bp", "partner_min_spend_fen", "protection_days", "window_days",
-              "freeze_days", "auto_complete_days", "withdraw_min_fen", "withdraw_fee_bp",
-              "withdraw_daily_limit_fen")
-EDITABLE = (*INT_FIELDS, "self_purchase", "partner_rule", "binding_mode")
+# Every field a brand admin may change, with the kind of value it takes (not max_total_bp: the platform sets it).
+INT_FIELDS = ("levels", *RATIO_FIELDS, "freeze_days")
+EDITABLE = (*INT_FIELDS, "self_purchase")
+PRODUCTS_NAMED = 5  # a refusal names this many products, then says how many more
 
 MESSAGES = {
+    **brand_settings.MESSAGES,
     "levels_out_of_range": _l("Levels must be between 1 and %(max)d.", max=MAX_LEVELS),
-    "total_above_maximum": _l("The ratios add up to more than the maximum total."),
-    "product_total_above_maximum": _l("A product's own ratios would add up to more than the maximum total."),
-    "not_a_number": _l("Please enter a whole number."),
-    "negative": _l("Please enter a number that is not negative."),
-    "fee_too_high": _l("The withdrawal fee must be below 100%."),
-    "max_total_out_of_range": _l("The maximum total must be between 0% and 100%."),
-    "unknown_binding_mode": _l("Unknown binding mode."),
-    "unknown_partner_rule": _l("Unknown rule for becoming a partner."),
-    "unknown_field": _l("That setting cannot be changed here."),
+    "total_above_maximum": _l("Total commission may not exceed %(cap)s, the most the platform allows this brand; "
+                              "these ratios add up to %(total)s."),
+    "product_total_above_maximum": _l("With these ratios, these products would pay more than %(cap)s in total: "
+                                      "%(products)s. Lower their own ratios first."),
     "product_unknown": _l("That product does not exist."),
     **{f"{role}_out_of_range": _l("Each ratio must be between 0% and 100%.") for role in ROLES},
 }
+# Messages that name the cap, the total or products: formatted with the context the refusal carries.
+# (They must not hold a literal "%"; the others may, so they are never %-formatted.)
+WITH_CONTEXT = {"total_above_maximum", "product_total_above_maximum"}
 
 
-class SettingsError(Exception):
-    """Changes refused; `problems` maps a field (or "" for the whole form) to message codes."""
+def message(code: str, context: dict | None = None, messages: dict = MESSAGES,
+            with_context: set = WITH_CONTEXT) -> str:
+    """The translated message of a problem code, with the cap, total or products it names filled in."""
+    return brand_settings.message(code, context, messages, with_context)
 
-    def __init__(self, problems: dict[str, list[str]]):
-        super().__init__(", ".join(f"{k}:{c}" for k, codes in problems.items() for c in codes))
-        self.problems = problems
 
-    @property
-    def messages(self) -> dict[str, list[str]]:
-        """The problems as translated, user-facing messages per field."""
-        return {field: [str(MESSAGES.get(code, code)) for code in codes] for field, codes in self.problems.items()}
+def percent_text(bp: int) -> str:
+    """2500 -> "25%", 1250 -> "12.5%": how a cap or a total reads in a message."""
+    return f"{(Decimal(bp) / 100).normalize():f}%"
+
+
+def cap_in_force(max_total_bp: int) -> int:
+    """The brand's cap, never above the legal ceiling (the check constraint keeps it there; this is belt and braces)."""
+    return min(max_total_bp, CAP_CEILING_BP)
+
+
+def total_bp(bps: dict[str, int], levels: int) -> int:
+    """What a set of ratios pays in all, counting only the levels in use."""
+    levels = min(max(levels, 1), MAX_LEVELS)
+    return sum(bps[f"level{n}"] for n in range(1, levels + 1)) + bps["guide"] + bps["store"]
+
+
+def limit_context(bps: dict[str, int], levels: int, max_total_bp: int) -> dict[str, str]:
+    return {"cap": percent_text(cap_in_force(max_total_bp)), "total": percent_text(total_bp(bps, levels))}
+
+
+def product_names(products: list[Product]) -> str:
+    """ "AB12CD Green tea, …" for a refusal; long lists end with how many more there are."""
+    named = ", ".join(f"{p.code} {p.title}" for p in products[:PRODUCTS_NAMED])
+    more = len(products) - PRODUCTS_NAMED
+    return str(_l("%(names)s and %(count)d more", names=named, count=more)) if more > 0 else named
+
+
+class SettingsError(brand_settings.SettingsError):
+    """Commission rules refused; the context holds the cap, total and products the messages name."""
+
+    MESSAGES = MESSAGES
+    WITH_CONTEXT = frozenset(WITH_CONTEXT)
 
 
 def settings_for(session, brand_id: int) -> CommissionSettings:
     """The brand's settings, created with the defaults on first use (safe when two requests race)."""
-    found = session.get(CommissionSettings, brand_id)
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            created = CommissionSettings(brand_id=brand_id)
-            session.add(created)
-        return created
-    except IntegrityError:  # another request created it first
-        return session.scalars(select(CommissionSettings).where(CommissionSettings.brand_id == brand_id)
-                               .execution_options(populate_existing=True)).one()
+    return row_for(session, CommissionSettings, brand_id)
+
+
+def locked_settings(session, brand_id: int) -> CommissionSettings:
+    """The brand's settings, locked until the transaction ends (PostgreSQL; SQLite's writers queue anyway).
+
+    Every change that is checked against the cap takes this lock, so a platform admin lowering the cap and a
+    brand admin raising a ratio at the same moment cannot both pass against the old values.
+    """
+    return locked_row(session, CommissionSettings, brand_id)
 
 
 def ratio(bp: int) -> Decimal:
@@ -90,27 +114,41 @@ def ratios_for_product(session, settings: CommissionSettings, product_id: int | 
     return Ratios(**{role: ratio(bp) for role, bp in ratio_bps(session, settings, product_id).items()})
 
 
-def binding_rule(settings: CommissionSettings) -> BindingRule:
-    return BindingRule(mode=settings.binding_mode, protection_days=settings.protection_days,
-                       window_days=settings.window_days)
+def check_settings(session, brand_id: int, changes: dict) -> SettingsError | None:
+    """Why these changes would be refused, or None; writes nothing (a page saving several domains asks first).
+
+    save_settings checks again under the lock: the cap may have moved in between."""
+    settings = settings_for(session, brand_id)
+    return _refusal(session, brand_id, {**snapshot(settings), **_clean(changes)}, settings.max_total_bp)
 
 
 def save_settings(session, brand_id: int, changes: dict, *, actor_id: int | None, now: datetime) -> CommissionSettings:
     """Validate and apply changes to the brand's rules, audited in the same transaction; raises SettingsError."""
-    settings = settings_for(session, brand_id)
+    settings = locked_settings(session, brand_id)
     before = snapshot(settings)
     after = {**before, **_clean(changes)}
-    problems = _problems(after)
-    if not problems:
-        problems = _product_problems(session, brand_id, after)
-    if problems:
-        raise SettingsError(problems)
+    refused = _refusal(session, brand_id, after, settings.max_total_bp)
+    if refused is not None:
+        raise refused
     for name, value in after.items():
         setattr(settings, name, value)
     settings.updated_at = now
     record(session, action="commission.settings", brand_id=brand_id, actor_id=actor_id, now=now,
-           subject=f"brand:{brand_id}", before=_changed(before, after), after=_changed(after, before))
+           subject=f"brand:{brand_id}", before=changed(before, after), after=changed(after, before))
     return settings
+
+
+def _refusal(session, brand_id: int, after: dict, cap: int) -> SettingsError | None:
+    problems = _problems(after, cap)
+    context = {}
+    if problems:
+        context = _context_of(after, cap)
+    else:
+        over = products_over(session, brand_id, {role: after[f"{role}_bp"] for role in ROLES}, after["levels"], cap)
+        if over:
+            problems = {"": ["product_total_above_maximum"]}
+            context = {"cap": percent_text(cap_in_force(cap)), "products": product_names(over)}
+    return SettingsError(problems, context) if problems else None
 
 
 def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: int | None,
@@ -122,7 +160,7 @@ def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: in
     unknown = [name for name in changes if name not in RATIO_FIELDS]
     if unknown:
         raise SettingsError({name: ["unknown_field"] for name in unknown})
-    settings = settings_for(session, product.brand_id)
+    settings = locked_settings(session, product.brand_id)
     override = session.get(ProductRatio, product_id) or ProductRatio(product_id=product_id)
     before = {name: getattr(override, name) for name in RATIO_FIELDS}
     after = dict(before)
@@ -132,15 +170,17 @@ def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: in
             after[name] = None
             continue
         try:
-            after[name] = _as_int(value)
+            after[name] = as_int(value)
         except ValueError:
             problems.setdefault(name, []).append("not_a_number")
+    context = {}
     if not problems:
         merged = {role: after[f"{role}_bp"] if after[f"{role}_bp"] is not None else getattr(settings, f"{role}_bp")
                   for role in ROLES}
         problems = ratio_problems(merged, settings.levels, settings.max_total_bp)
+        context = limit_context(merged, settings.levels, settings.max_total_bp)
     if problems:
-        raise SettingsError(problems)
+        raise SettingsError(problems, context)
     for name, value in after.items():
         setattr(override, name, value)
     session.add(override)
@@ -153,62 +193,28 @@ def snapshot(settings: CommissionSettings) -> dict:
     return {name: getattr(settings, name) for name in EDITABLE}
 
 
-def _changed(mine: dict, other: dict) -> dict:
-    return {k: v for k, v in mine.items() if other.get(k) != v}
-
-
-def _as_int(value) -> int:
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise ValueError("not a number")
-    return int(text)
-
-
 def _clean(changes: dict) -> dict:
     """Coerce form values; values that cannot be coerced are kept so _problems reports them."""
-    cleaned = {}
-    for name, value in changes.items():
-        if name in INT_FIELDS:
-            with contextlib.suppress(ValueError):  # kept as typed: _problems names the field
-                value = _as_int(value)
-        elif name == "self_purchase":
-            value = value in (True, "1", "true", "on", "y", "yes")
-        cleaned[name] = value
+    cleaned = clean_ints(changes, INT_FIELDS)
+    if "self_purchase" in cleaned:
+        cleaned["self_purchase"] = cleaned["self_purchase"] in (True, "1", "true", "on", "y", "yes")
     return cleaned
 
 
-def _problems(values: dict) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
+def _context_of(values: dict, cap: int) -> dict:
+    try:
+        return limit_context({role: int(values[f"{role}_bp"]) for role in ROLES}, int(values["levels"]), cap)
+    except (TypeError, ValueError):  # a value that is not a number: its own message says so, no total to name
+        return {"cap": percent_text(cap_in_force(cap)), "total": "?"}
 
-    def add(name, code):
-        problems.setdefault(name, []).append(code)
 
-    for name in values:
-        if name not in EDITABLE:
-            add(name, "unknown_field")
-    for name in INT_FIELDS:
-        if not isinstance(values.get(name), int):
-            add(name, "not_a_number")
-        elif values[name] < 0:
-            add(name, "negative")
-    if values.get("binding_mode") not in BINDING_MODES:
-        add("binding_mode", "unknown_binding_mode")
-    if values.get("partner_rule") not in PARTNER_RULES:
-        add("partner_rule", "unknown_partner_rule")
+def _problems(values: dict, cap: int) -> dict[str, list[str]]:
+    problems = int_problems(values, EDITABLE, INT_FIELDS)
     if problems:
         return problems
-    if values["withdraw_fee_bp"] >= BP_PER_UNIT:
-        add("withdraw_fee_bp", "fee_too_high")
-    if values["max_total_bp"] > BP_PER_UNIT:
-        add("max_total_bp", "max_total_out_of_range")
     for name, codes in ratio_problems({role: values[f"{role}_bp"] for role in ROLES}, values["levels"],
-                                       values["max_total_bp"]).items():
-        for code in codes:
-            add(name, code)
+                                       cap).items():
+        problems.setdefault(name, []).extend(codes)
     return problems
 
 
@@ -223,13 +229,15 @@ def ratio_problems(bps: dict[str, int], levels: int, max_total_bp: int) -> dict[
     return problems
 
 
-def _product_problems(session, brand_id: int, values: dict) -> dict[str, list[str]]:
-    """A lower maximum or a new level count must not leave a product's own ratios above the maximum."""
-    overrides = session.scalars(select(ProductRatio).join(Product, Product.id == ProductRatio.product_id)
-                                .where(Product.brand_id == brand_id)).all()
-    for override in overrides:
+def products_over(session, brand_id: int, brand_bps: dict[str, int], levels: int, cap: int) -> list[Product]:
+    """The brand's products whose own ratios (the brand's where they set none) would pay more than the cap."""
+    rows = session.execute(select(ProductRatio, Product).join(Product, Product.id == ProductRatio.product_id)
+                           .where(Product.brand_id == brand_id).order_by(Product.code)).all()
+    limit = cap_in_force(cap)
+    over = []
+    for override, product in rows:
         merged = {role: getattr(override, f"{role}_bp") if getattr(override, f"{role}_bp") is not None
-                  else values[f"{role}_bp"] for role in ROLES}
-        if ratio_problems(merged, values["levels"], values["max_total_bp"]):
-            return {"max_total_bp": ["product_total_above_maximum"]}
-    return {}
+                  else brand_bps[role] for role in ROLES}
+        if total_bp(merged, levels) > limit:
+            over.append(product)
+    return over

@@ -6,6 +6,7 @@ an exception here (the books refusing a posting) fails that change as a whole.
 from mall.commission.accrual import accrue_order, void_order
 from mall.commission.plan import plan_order
 from mall.commission.reversal import reverse_refund
+from mall.commission.settings import settings_for
 from mall.events import subscribe
 from mall.orders.events import OrderCancelled, OrderPaid, OrderPlaced, RefundCompleted
 from mall.orders.models import Order
@@ -15,8 +16,10 @@ from mall.referral.service import credit_for_checkout
 @subscribe(OrderPlaced)
 def plan_placed_order(session, event: OrderPlaced) -> None:
     # Attribution is fixed now, with the order: later bindings or ratio changes never rewrite it.
+    commission = settings_for(session, event.brand_id)
     credit = credit_for_checkout(session, brand_id=event.brand_id, buyer_user_id=event.buyer_user_id,
-                                 visitor_key=event.visitor_key, now=event.now)
+                                 visitor_key=event.visitor_key, levels=commission.levels,
+                                 self_purchase=commission.self_purchase, now=event.now)
     plan_order(session, session.get(Order, event.order_id), credit, now=event.now)
 
 

@@ -33,7 +33,8 @@ from mall.commission.ledger import (
     post,
 )
 from mall.commission.models import LedgerTransaction, Withdrawal
-from mall.commission.settings import BP_PER_UNIT, settings_for
+from mall.commission.settings import BP_PER_UNIT
+from mall.commission.withdrawal_settings import withdrawal_settings_for
 from mall.database import savepoint
 from mall.domain import DomainError
 from mall.referral.models import Partner
@@ -76,7 +77,7 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
     partner = session.scalars(select(Partner).where(Partner.id == partner_id).with_for_update()).first()
     if partner is None:
         raise WithdrawalError()
-    settings = settings_for(session, partner.brand_id)
+    settings = withdrawal_settings_for(session, partner.brand_id)
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise WithdrawalError(_l("Please enter an amount greater than zero."))
     if amount_fen < settings.withdraw_min_fen:

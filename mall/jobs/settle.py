@@ -15,6 +15,7 @@ from mall.commission.settlement import due_orders, settle_order, settling_brands
 from mall.events import Actor
 from mall.orders import states
 from mall.orders.models import Order, OrderStatus
+from mall.orders.settings import order_settings_for
 from mall.unit_of_work import commit, rollback
 
 ACTOR = Actor.job("settle")
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 def auto_complete(session, *, now: datetime) -> int:
     """Complete orders shipped at least the brand's auto_complete_days ago; returns how many this run completed."""
     brand_ids = session.scalars(select(Order.brand_id).where(Order.status == OrderStatus.SHIPPED).distinct()).all()
-    cutoffs = {brand_id: now - timedelta(days=settings_for(session, brand_id).auto_complete_days)
+    cutoffs = {brand_id: now - timedelta(days=order_settings_for(session, brand_id).auto_complete_days)
                for brand_id in brand_ids}
     commit(session)  # settings_for may have created a brand's defaults
     completed = 0

@@ -8,6 +8,7 @@ from flask import Flask, current_app, url_for
 from mall.media.images import UPLOAD_PREFIX
 from mall.media.local_store import LocalStore, upload_folder
 from mall.media.store import MediaStore
+from mall.urls import public_url
 
 
 class Media:
@@ -43,13 +44,14 @@ def build_store(config, instance_path: str) -> MediaStore:
 def image_url(path: str, external: bool = False) -> str:
     """Where a ProductImage.path is served from: uploads from the CDN (MEDIA_PUBLIC_BASE_URL) or the /media
     route, everything else (the demo pictures) from static/."""
+    build = public_url if external else url_for  # external: for Open Graph crawlers, under PUBLIC_BASE_URL
     if path.startswith(UPLOAD_PREFIX):
         name = path[len(UPLOAD_PREFIX):]
         base = current_app.config.get("MEDIA_PUBLIC_BASE_URL")
         if base:
             return f"{base.rstrip('/')}/{name}"
-        return url_for("media.image", name=name, _external=external)
-    return url_for("static", filename=path, _external=external)
+        return build("media.image", name=name)
+    return build("static", filename=path)
 
 
 def media_image_sources(config) -> str:

@@ -20,7 +20,7 @@ from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
 from mall.text import clean_text
 
-MAX_LINE_QUANTITY = 99  # config MAX_LINE_QUANTITY; a line larger than this is a typo or an attack
+MAX_LINE_QUANTITY = 99  # a line larger than this is a typo or an attack
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 

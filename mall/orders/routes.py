@@ -16,9 +16,11 @@ from mall.orders.models import OrderStatus
 from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.refunds import RefundError, request_refund
-from mall.payments.service import PaymentError, begin_payment
+from mall.payments.provider import provider_available
+from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
 from mall.ratelimits import ORDER, REFUND, limited
 from mall.referral.visitor import get_visitor_key
+from mall.urls import notify_url, public_url
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 10
@@ -32,9 +34,10 @@ def buy(code: str):
     form = checkout_form_for(product, brand_stores(db.session, product.brand_id), formdata=request.form)
     if form.validate():
         try:
-            order = place_order(db.session, _checkout_request(form), now=utcnow(),
-                                max_quantity=current_app.config["MAX_LINE_QUANTITY"])
-        except CheckoutError as err:
+            if not provider_available(current_app.config["PAYMENT_PROVIDER"]):
+                raise PaymentsUnavailable()  # before the order: no stock held for an order nobody can pay
+            order = place_order(db.session, _checkout_request(form), now=utcnow())
+        except (CheckoutError, PaymentsUnavailable) as err:
             field = getattr(form, err.field, None) if err.field else None
             (field.errors if field is not None else form.form_errors).append(err.message)
         else:
@@ -57,14 +60,14 @@ def _checkout_request(form) -> CheckoutRequest:
 
 def _to_payment(order):
     """Send the buyer to the provider; an order that is past paying (a replayed submit) opens its page."""
-    notify_url = url_for("payments.notify", provider=current_app.config["PAYMENT_PROVIDER"],
-                         _external=not current_app.config["PAYMENT_NOTIFY_BASE_URL"])
-    if current_app.config["PAYMENT_NOTIFY_BASE_URL"]:
-        notify_url = current_app.config["PAYMENT_NOTIFY_BASE_URL"].rstrip("/") + notify_url
+    provider = current_app.config["PAYMENT_PROVIDER"]
     try:
-        target = begin_payment(db.session, order, provider_name=current_app.config["PAYMENT_PROVIDER"],
-                               return_url=url_for("orders.show", token=order.token, paying=1, _external=True),
-                               notify_url=notify_url)
+        if not provider_available(provider):
+            raise PaymentsUnavailable()  # checked first: there is no callback address for no provider
+        # Both addresses from PUBLIC_BASE_URL: the provider keeps them, and a Host header must not choose them.
+        target = begin_payment(db.session, order, provider_name=provider,
+                               return_url=public_url("orders.show", token=order.token, paying=1),
+                               notify_url=notify_url(provider))
     except PaymentError as err:
         flash(err.message, "error")
         target = url_for("orders.show", token=order.token)

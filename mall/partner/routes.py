@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from mall import unit_of_work
 from mall.accounts.models import Role
 from mall.clock import utcnow
+from mall.commission.withdrawals import WithdrawalError, request_withdrawal
 from mall.extensions import db
 from mall.partner.customers import active_guide_bindings, bound_customers
 from mall.partner.days import day_range_utc, local_date
@@ -174,11 +175,6 @@ def withdrawals():
 
 def _request_withdrawal(partner, form: WithdrawalForm) -> str | None:
     """Ask the ledger for a withdrawal; the error message to show, or None when it was accepted."""
-    try:
-        # Imported here: the ledger package is built alongside, and its absence must not break the dashboard.
-        from mall.commission.withdrawals import WithdrawalError, request_withdrawal
-    except ImportError:
-        return _("Withdrawals are not available yet.")
     try:
         request_withdrawal(db.session, partner_id=partner.id, amount_fen=form.amount_fen,
                            request_key=form.request_key.data, now=utcnow())

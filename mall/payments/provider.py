@@ -52,6 +52,15 @@ class PaymentProvider(Protocol):
     def refund(self, session, *, provider_ref: str, amount_fen: int, refund_key: str) -> None:
         """Refund once per refund_key (a repeat with the same key is a no-op); raise RefundRefused."""
 
+    def has_succeeded(self, session, *, provider_ref: str) -> bool:
+        """Whether the provider holds the buyer's money for this charge (WeChat Pay's and Stripe's order
+        query): true before its callback reaches the mall, e.g. while a retry waits after a crash."""
+
+
+def provider_available(name: str | None) -> bool:
+    """Whether `name` (the configured PAYMENT_PROVIDER; "" in production until one is chosen) can take payments."""
+    return bool(name) and name in PROVIDERS
+
 
 def get_provider(name: str) -> PaymentProvider:
     """The provider registered under `name`; UnknownProvider otherwise."""

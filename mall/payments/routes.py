@@ -3,7 +3,7 @@
 CSRF-exempt because the provider's signature replaces the CSRF token: an unsigned or tampered body
 is refused with a 400 before anything is read from it.
 """
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from mall.clock import utcnow
 from mall.extensions import csrf, db
@@ -19,6 +19,8 @@ MAX_CALLBACK_BYTES = 64 * 1024
 @csrf.exempt
 @limited(CALLBACK, CALLBACK_REFUSED)  # a refusal is a 429 with Retry-After: providers retry later
 def notify(provider: str):
+    if provider != current_app.config["PAYMENT_PROVIDER"]:
+        abort(404)  # only the configured provider is heard: in production the mock's callbacks do not exist
     if (request.content_length or 0) > MAX_CALLBACK_BYTES:
         abort(413)
     try:

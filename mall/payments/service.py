@@ -16,7 +16,7 @@ from mall.orders.models import Order, OrderStatus
 from mall.orders.states import AmountMismatch, mark_paid
 from mall.outbox.queue import enqueue
 from mall.payments.models import Payment, PaymentCallback
-from mall.payments.provider import CallbackEvent, get_provider
+from mall.payments.provider import CallbackEvent, get_provider, provider_available
 
 REFUND_TOPIC = "payment.refund"  # delivered by mall.payments.refunding
 
@@ -35,10 +35,26 @@ class NothingToRefund(PaymentError):
     message = _l("There is no completed payment to refund for this order.")
 
 
+class PaymentsUnavailable(PaymentError):
+    message = _l("Online payment is not available at the moment. Please try again later.")
+
+
+class PaymentBeingConfirmed(PaymentError):
+    message = _l("Your payment was received and is being confirmed. There is no need to pay again.")
+
+
 def begin_payment(session, order: Order, *, return_url: str, notify_url: str, provider_name: str = "mock") -> str:
-    """Open a charge at the provider for the order's total and return where to send the buyer."""
+    """Open a charge at the provider for the order's total and return where to send the buyer.
+
+    Raises OrderNotPayable, PaymentsUnavailable (no such provider configured) and PaymentBeingConfirmed
+    (the buyer already paid an earlier charge: a second one would take the money twice).
+    """
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderNotPayable()
+    if not provider_available(provider_name):
+        raise PaymentsUnavailable()
+    if payment_being_confirmed(session, order.id):
+        raise PaymentBeingConfirmed()
     provider = get_provider(provider_name)
     description = " / ".join(f"{line.title} ({line.sku_name}) x{line.quantity}" for line in order.lines)
     started = provider.start_payment(session, merchant_ref=order.number, amount_fen=order.total_fen,
@@ -53,6 +69,23 @@ def latest_payment(session, order_id: int) -> Payment | None:
     """The order's most recent payment attempt (the order page shows 'waiting for confirmation' from it)."""
     return session.scalars(select(Payment).where(Payment.order_id == order_id)
                            .order_by(Payment.id.desc()).limit(1)).first()
+
+
+def payment_being_confirmed(session, order_id: int) -> bool:
+    """The buyer has paid but the mall has not recorded it yet: its callback is still on the way.
+
+    True when one of the order's charges has succeeded at the provider (or on our side, a moment before
+    the order itself is marked paid). A charge that failed may be retried and succeed, so it is asked too.
+    """
+    payments = session.scalars(select(Payment).where(Payment.order_id == order_id,
+                                                     Payment.status.in_(("created", "failed", "succeeded")))).all()
+    for payment in payments:
+        if payment.status == "succeeded":
+            return True
+        if provider_available(payment.provider) and \
+                get_provider(payment.provider).has_succeeded(session, provider_ref=payment.provider_ref):
+            return True
+    return False
 
 
 def handle_callback(session, provider_name: str, headers, body: bytes, *, now) -> str:

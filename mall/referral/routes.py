@@ -28,6 +28,7 @@ from mall.referral.service import (
 )
 from mall.referral.share_links import partner_links, product_links
 from mall.referral.visitor import get_or_set_visitor_key
+from mall.urls import public_url, public_url_for_path
 
 bp = Blueprint("referral", __name__)
 PER_PAGE = 20
@@ -95,7 +96,7 @@ def store_code(store_code: str):
 @bp.get("/s/<store_code>/qr.<any(png, svg):fmt>")
 def store_qr(store_code: str, fmt: str):
     store = store_by_code(db.session, store_code) or abort(404)
-    url = url_for("referral.store_code", store_code=store.code, _external=True)
+    url = public_url("referral.store_code", store_code=store.code)
     return _qr_file(url, fmt, f"store-{store.code}")
 
 
@@ -105,7 +106,7 @@ def qr_png():
     if path is None:
         abort(400)
     name = path.strip("/").replace("/", "-") or "home"
-    return _qr_file(request.url_root.rstrip("/") + path, "png", f"qr-{name}")
+    return _qr_file(public_url_for_path(path), "png", f"qr-{name}")
 
 
 def _qr_file(url: str, fmt: str, name: str) -> Response:

@@ -1,7 +1,7 @@
 """A partner's share links (all paths under 32 characters) with their QR codes, for the share centre.
 
-Built with url_for, so the links are whatever the routes say they are; absolute, because they are
-pasted into chats and printed on posters.
+Built from the routes, so the links are whatever the routes say they are; absolute under
+PUBLIC_BASE_URL (mall.urls), because they are pasted into chats and printed on posters.
 """
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ from markupsafe import Markup
 from mall.catalog.models import Product, Store
 from mall.referral.models import Partner
 from mall.referral.qr import svg_inline
+from mall.urls import public_url
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ShareLink:
 
 def _link(key: str, label, endpoint: str, **args) -> ShareLink:
     path = url_for(endpoint, **args)
-    url = url_for(endpoint, _external=True, **args)
+    url = public_url(endpoint, **args)
     return ShareLink(key=key, label=str(label), path=path, url=url, qr=svg_inline(url, title=str(label)))
 
 

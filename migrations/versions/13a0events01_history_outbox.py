@@ -1,7 +1,7 @@
 """order history, outbox, refunds awaiting the provider
 
 Revision ID: 13a0events01
-Revises: 12c0comply03
+Revises: 13b0settings02
 Create Date: 2026-12-08 09:00:00
 
 - order_history: one row per change of an order's status (from, to, who, why, when), written by the
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '13a0events01'
-down_revision = '12c0comply03'
+down_revision = '13b0settings02'
 branch_labels = None
 depends_on = None
 

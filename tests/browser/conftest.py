@@ -39,9 +39,13 @@ def browser():
 def live_server(app, db):
     live = create_app({**app.config, "MOCK_PAY_DELIVERY": "http", "SERVER_NAME": None})
     server = make_server("127.0.0.1", 0, live, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    # Known once the port is bound; URLs are built per request, so setting it now is in time. The
+    # browser and the callback thread both reach the mall at this one address, as in production.
+    live.config.update(PUBLIC_BASE_URL=base, TRUSTED_HOSTS=["127.0.0.1"])
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(timeout=5)
 

@@ -87,19 +87,19 @@ def test_a_new_ratio_pays_new_orders_and_leaves_older_orders_alone(live_server, 
     preview = page.locator("#ratio-preview")
     expect(preview).to_contain_text("¥19.90")  # what a ¥199.00 order pays the sharer today
 
-    # Too much is refused as they type: 40% with the other roles' 5% + 3% + 2% is over the brand's 30% ...
+    # Too much is refused as they type: 40% with the other roles' 5% + 3% + 2% is over the brand's 25% cap ...
     page.fill("#level1", "40")
     expect(preview.locator(".error")).to_be_visible()
-    # ... and 20% shows, before anything is saved, what a ¥199.00 order would now pay.
-    page.fill("#level1", "20")
+    # ... and 15% shows, before anything is saved, what a ¥199.00 order would now pay.
+    page.fill("#level1", "15")
     expect(preview).to_contain_text("¥199.00")
-    expect(preview).to_contain_text("¥39.80")
+    expect(preview).to_contain_text("¥29.85")
     expect(preview).to_contain_text("¥9.95")  # level 2 keeps the brand's 5%
     expect(preview.locator(".error")).to_have_count(0)
     page.locator(".product-ratios").screenshot(path=screenshot_path("admin-ratio-preview"))
     page.locator(".product-ratios button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    expect(page.locator("#level1")).to_have_value("20")
+    expect(page.locator("#level1")).to_have_value("15")
 
     # After the change: the same buyer orders again through the same sharer.
     buy(buyer, live_server, link, product_code)
@@ -107,7 +107,7 @@ def test_a_new_ratio_pays_new_orders_and_leaves_older_orders_alone(live_server, 
     assert new_number != old_number
 
     page.goto(f"{live_server}/admin/orders/{new_number}")
-    assert level1_row(page) == ("20%", "¥39.80")
+    assert level1_row(page) == ("15%", "¥29.85")
     page.screenshot(path=screenshot_path("admin-ratio-new-order"), full_page=True)
     page.goto(f"{live_server}/admin/orders/{old_number}")
     assert level1_row(page) == ("10%", "¥19.90")

@@ -174,16 +174,16 @@ def test_uploaded_image_is_served_as_an_image_with_nosniff(client, db, make, bra
 def test_ratio_preview_shows_the_money_and_refuses_above_maximum(client, db, make, brand, admin):
     product = make.product(brand)
     save_settings(db.session, brand.id, {"levels": 2, "level1_bp": 1000, "level2_bp": 500, "guide_bp": 300,
-                                         "store_bp": 200, "max_total_bp": 3000}, actor_id=None, now=utcnow())
+                                         "store_bp": 200}, actor_id=None, now=utcnow())
     url = f"/admin/products/{product.id}"
     fields = {"csrf_token": token(client, url), "level1": "12.5", "level2": "", "guide": "", "store": ""}
     ok = client.post(url + "/ratios/preview", data=fields, headers={**EN, "HX-Request": "true"})
     page = text(ok.get_data(as_text=True))
     assert "An order of ¥199.00 pays:" in page and "¥24.87" in page and "¥9.95" in page
     too_much = client.post(url + "/ratios/preview", data={**fields, "level1": "25"}, headers=EN)
-    assert "more than the maximum total" in text(too_much.get_data(as_text=True))
+    assert "Total commission may not exceed 25%" in text(too_much.get_data(as_text=True))
     refused = client.post(url + "/ratios", data={**fields, "level1": "25"}, headers=EN)
-    assert refused.status_code == 422 and "more than the maximum total" in text(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "may not exceed 25%" in text(refused.get_data(as_text=True))
     assert db.session.get(ProductRatio, product.id) is None
     bad = client.post(url + "/ratios", data={**fields, "level1": "150"}, headers=EN)
     assert bad.status_code == 422 and "between 0 and 100" in text(bad.get_data(as_text=True))

@@ -10,14 +10,12 @@ from mall.commission.models import CommissionSettings
 from mall.commission.rules import Ratios
 from mall.commission.settings import (
     SettingsError,
-    binding_rule,
     ratio,
     ratios_for_product,
     save_product_ratios,
     save_settings,
     settings_for,
 )
-from mall.referral.attribution import BindingRule
 from tests.integration.commission_support import T0, Books
 
 
@@ -49,23 +47,18 @@ def test_product_override_replaces_only_the_fields_it_sets(books, db):
     assert ratios_for_product(db.session, settings, books.product.id).level1 == D("0.1")
 
 
-def test_binding_rule_comes_from_settings(books):
-    settings = books.configure(binding_mode="last_touch", protection_days=15, window_days=3)
-    assert binding_rule(settings) == BindingRule(mode="last_touch", protection_days=15, window_days=3)
-
-
 @pytest.mark.parametrize("changes, field, code", [
     ({"levels": 4}, "levels", "levels_out_of_range"),
     ({"levels": 0}, "levels", "levels_out_of_range"),
     ({"level1_bp": 2600}, "", "total_above_maximum"),  # 26 + 5 + 3 + 2 > 30
-    ({"level1_bp": 10001, "max_total_bp": 10000}, "level1_bp", "level1_out_of_range"),
-    ({"max_total_bp": 10001}, "max_total_bp", "max_total_out_of_range"),
+    ({"level1_bp": 10001}, "level1_bp", "level1_out_of_range"),
+    ({"max_total_bp": 2900}, "max_total_bp", "unknown_field"),  # the brand's cap is the platform's to set
     ({"guide_bp": -1}, "guide_bp", "negative"),
     ({"freeze_days": "seven"}, "freeze_days", "not_a_number"),
-    ({"withdraw_fee_bp": 10000}, "withdraw_fee_bp", "fee_too_high"),
-    ({"binding_mode": "forever"}, "binding_mode", "unknown_binding_mode"),
-    ({"partner_rule": "pay_to_join"}, "partner_rule", "unknown_partner_rule"),  # joining never costs money
     ({"brand_id": 5}, "brand_id", "unknown_field"),
+    # Binding, partner, order and withdrawal rules are their own domains' (tests/integration/test_settings_by_domain.py).
+    ({"binding_mode": "last_touch"}, "binding_mode", "unknown_field"),
+    ({"withdraw_fee_bp": 100}, "withdraw_fee_bp", "unknown_field"),
 ])
 def test_invalid_changes_are_refused_and_nothing_changes(app, books, db, changes, field, code):
     with pytest.raises(SettingsError) as refused:
@@ -82,7 +75,8 @@ def test_three_levels_count_against_the_maximum(app, books, db):
         save_settings(db.session, books.brand.id, {"levels": 3, "level3_bp": 1500}, actor_id=None, now=T0)
     assert refused.value.problems == {"": ["total_above_maximum"]}
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert refused.value.messages == {"": ["The ratios add up to more than the maximum total."]}
+        assert refused.value.messages == {"": ["Total commission may not exceed 30%, the most the platform allows "
+                                               "this brand; these ratios add up to 35%."]}
     save_settings(db.session, books.brand.id, {"levels": 3, "level3_bp": 1000}, actor_id=None, now=T0)
     assert settings_for(db.session, books.brand.id).levels == 3
 
@@ -113,10 +107,10 @@ def test_product_ratios_must_respect_the_brands_maximum(books, db):
     assert refused.value.problems == {"": ["total_above_maximum"]}
     save_product_ratios(db.session, books.product.id, {"level1_bp": 2000}, actor_id=None, now=T0)
     assert db.session.scalars(select(AuditLog.action)).all() == ["commission.product_ratios"]
-    # Lowering the maximum below that product's total is refused too.
-    with pytest.raises(SettingsError) as lowered:
-        save_settings(db.session, books.brand.id, {"max_total_bp": 2500}, actor_id=None, now=T0)
-    assert lowered.value.problems == {"max_total_bp": ["product_total_above_maximum"]}
+    # Raising the brand's ratios so that product (which keeps the brand's level 2) goes above the cap is refused.
+    with pytest.raises(SettingsError) as raised:
+        save_settings(db.session, books.brand.id, {"level2_bp": 1000}, actor_id=None, now=T0)
+    assert raised.value.problems == {"": ["product_total_above_maximum"]}
 
 
 def test_product_override_is_used_by_new_orders(books, db):

@@ -85,9 +85,11 @@ def live_mall(app, db):
     """The mall served on a loopback port, for callbacks that travel over real HTTP."""
     live = create_app({**app.config, "SERVER_NAME": None})
     server = make_server("127.0.0.1", 0, live, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    live.config.update(PUBLIC_BASE_URL=base, TRUSTED_HOSTS=["127.0.0.1"])  # its one address, known once bound
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(timeout=5)
 

@@ -39,5 +39,5 @@ def test_preview_rounds_each_share_down_and_follows_the_levels():
 
 def test_preview_names_the_problem_instead_of_paying():
     shown = preview({**DEFAULTS, "level1_bp": 2500}, 19900)
-    assert shown.shares == [] and "more than the maximum total" in shown.problems[0]
+    assert shown.shares == [] and "may not exceed 30%" in shown.problems[0] and "add up to 35%" in shown.problems[0]
     assert "between 1 and 3" in preview({**DEFAULTS, "levels": 4}, 19900).problems[0]

@@ -50,7 +50,10 @@ def test_shares_never_exceed_base_times_total_ratio(base, r1, r2, g, s):
     (4, RATIOS, D("1"), ["levels_out_of_range"]),
     (0, RATIOS, D("1"), ["levels_out_of_range"]),
     (1, Ratios(level1=D("-0.01")), D("1"), ["level1_out_of_range"]),
-    (1, Ratios(level1=D("1.5")), D("2"), ["level1_out_of_range"]),
+    (1, Ratios(level1=D("1.5")), D("2"), ["level1_out_of_range", "total_above_maximum"]),
+    # a cap above the legal ceiling (30%) still stops at the ceiling
+    (1, Ratios(level1=D("0.3")), D("1"), []),
+    (1, Ratios(level1=D("0.3001")), D("1"), ["total_above_maximum"]),
     # level 2 is not counted when the brand pays one level
     (1, Ratios(level1=D("0.1"), level2=D("0.5")), D("0.1"), []),
 ])

@@ -13,7 +13,6 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
@@ -24,8 +23,14 @@ from mall.payments.mock.models import MockEvent
 from mall.payments.signing import HEADER, signature_header
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 HTTP_TIMEOUT_SECONDS = 5
+# How long a claim keeps other senders off an event. It must outlast one normal delivery (the HTTP
+# timeout of 5 s, plus signing and recording), or a slow but healthy send would be sent again by
+# another host; 15 s is three timeouts. It must also be short: when the worker that claimed the event
+# dies, nobody sends it until the lease runs out, while the buyer, already charged, waits (the order
+# page says "payment being confirmed" meanwhile). A duplicate send is harmless (the mall applies each
+# event id once), a long wait is not, so the margin is kept small.
+LEASE = timedelta(seconds=3 * HTTP_TIMEOUT_SECONDS)
 MAX_ATTEMPTS = 16  # a real provider gives up after a few days of retries, then a person looks
 
 
@@ -94,16 +99,18 @@ def _send(app: Flask, url: str, body: bytes) -> None:
     # may come hours after the event.
     headers = {"Content-Type": "application/json",
                HEADER: signature_header(app.config["PAYMENT_WEBHOOK_SECRET"], body, now=utcnow())}
+    if not url.startswith(("http://", "https://")):  # never file: or any other scheme urllib would open
+        raise DeliveryFailed(f"refusing to deliver to {url[:40]!r}")
     if app.config["MOCK_PAY_DELIVERY"] == "wsgi":
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        # The whole URL, so the request carries its host as the Host header (checked like any other).
         # A fresh app context: the endpoint's session is closed when it pops, before we record the result.
         with app.app_context():
-            status = app.test_client().post(path, data=body, headers=headers).status_code
+            status = app.test_client().post(url, data=body, headers=headers).status_code
     else:
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
+            # The URL is the notify URL the mall built from its configured base (mall/urls.py), checked http(s) above.
+            with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # nosec B310
                 status = response.status
         except urllib.error.HTTPError as exc:
             status = exc.code

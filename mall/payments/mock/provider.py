@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Mapping
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +19,7 @@ from mall.payments.mock.charges import new_charge_id
 from mall.payments.mock.models import MockCharge, MockRefund
 from mall.payments.provider import CallbackEvent, InvalidCallback, RefundRefused, StartedPayment
 from mall.payments.signing import HEADER, InvalidSignature, verify_signature
+from mall.urls import public_url
 
 OUTCOMES = {"payment.succeeded": "succeeded", "payment.failed": "failed"}
 IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,40}")  # event, charge and order ids as the mock and the mall make them
@@ -33,11 +34,8 @@ class MockProvider:
                             description=description[:200], return_url=return_url, notify_url=notify_url)
         session.add(charge)
         session.flush()
-        if has_request_context():
-            url = url_for("mockpay.pay", charge_id=charge.id, _external=True)
-        else:  # a job or the shell: no host to name, the path is enough for a redirect
-            url = f"/mockpay/{charge.id}"
-        return StartedPayment(provider_ref=charge.id, redirect_url=url)
+        # The mock "bank" is served by the mall itself, so its page lives under the public address too.
+        return StartedPayment(provider_ref=charge.id, redirect_url=public_url("mockpay.pay", charge_id=charge.id))
 
     def parse_callback(self, headers: Mapping[str, str], body: bytes, *, now: datetime) -> CallbackEvent:
         try:
@@ -55,6 +53,10 @@ class MockProvider:
             raise RefundRefused("invalid refund")
         with _own_books(session):
             _refund(session, provider_ref, amount_fen, refund_key)
+
+    def has_succeeded(self, session, *, provider_ref: str) -> bool:
+        charge = session.get(MockCharge, provider_ref)
+        return charge is not None and charge.status == "succeeded"
 
 
 @contextmanager
