@@ -38,7 +38,7 @@ def deliver_outbox_command() -> None:
     """Deliver due outbox rows (provider refunds) that were not delivered right after their commit; retries back off."""
     from mall.clock import utcnow
     from mall.extensions import db
-    from mall.jobs.outbox import deliver_due
+    from mall.outbox.delivery import deliver_due
 
     delivered, failed = deliver_due(db.session, now=utcnow())
     click.echo(f"delivered {delivered}, failed {failed}")

@@ -7,7 +7,7 @@ attempt, which the buyer is told about with a 402) or that calls outside after i
 before starting the payment) calls commit() itself; one that shows a page after a failed call first drops
 what that call did with rollback(). An exception escaping the view rolls back in teardown.
 
-commit() also delivers, right after the commit, the outbox rows the transaction wrote (mall.jobs.outbox):
+commit() also delivers, right after the commit, the outbox rows the transaction wrote (mall.outbox.delivery):
 the provider's refund of an approved request happens there, with no transaction open, and its outcome is
 booked in a transaction of its own. Whatever fails there is retried by `flask mall deliver-outbox`.
 """
@@ -16,6 +16,7 @@ from flask import Flask, Response
 from mall.clock import utcnow
 from mall.database import plain_session
 from mall.extensions import db
+from mall.outbox.delivery import deliver_queued
 from mall.outbox.queue import take_queued
 
 
@@ -26,8 +27,6 @@ def commit(session=None, *, now=None) -> None:
     queued = take_queued(session)
     session.commit()
     if queued:
-        from mall.jobs.outbox import deliver_queued
-
         # A handler's failure is recorded on its row for the job to retry; only a broken database gets out.
         deliver_queued(session, queued, now=now or utcnow())
 

@@ -9,10 +9,10 @@ from sqlalchemy import select, text, update
 from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.database import plain_session
-from mall.jobs.outbox import deliver_due
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Order, Refund
 from mall.orders.refunds import approve_refund, request_refund
+from mall.outbox.delivery import deliver_due
 from mall.outbox.models import OutboxEvent
 from mall.payments.mock.models import MockCharge
 from mall.payments.mock.provider import MockProvider

@@ -1,4 +1,5 @@
-"""Delivering the outbox (`flask mall deliver-outbox`, and right after each commit that wrote rows).
+"""Delivering the outbox (`flask mall deliver-outbox`, and right after each commit that wrote rows): a job, so
+it owns its transactions, one per step of each row.
 
 Each row is claimed by a conditional UPDATE that takes a lease (claimed_by, claimed_until) and committed,
 so several hosts can deliver at once and a row is worked on by one of them at a time; a host that dies
