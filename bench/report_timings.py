@@ -20,7 +20,7 @@ from sqlalchemy import text
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from mall import create_app  # noqa: E402
-from mall.admin.report_queries import DIMENSIONS, UNAVAILABLE, report_statements, sales_report  # noqa: E402
+from mall.admin.reports.queries import DIMENSIONS, UNAVAILABLE, report_statements, sales_report  # noqa: E402
 from mall.clock import utcnow  # noqa: E402
 from mall.extensions import db  # noqa: E402
 from mall.partner.days import local_date  # noqa: E402

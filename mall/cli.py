@@ -33,7 +33,7 @@ def deliver_callbacks_command() -> None:
 @mall_cli.command("run-imports")
 def run_imports_command() -> None:
     """Run queued product CSV imports (each claimed once, so several hosts may run this)."""
-    from mall.admin.product_import_jobs import run_queued_imports
+    from mall.admin.products.import_jobs import run_queued_imports
     from mall.clock import utcnow
     from mall.extensions import db
 

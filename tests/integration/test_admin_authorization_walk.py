@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter
 
 from mall.accounts.models import Role
-from mall.admin.product_import_jobs import enqueue_import
+from mall.admin.products.import_jobs import enqueue_import
 from mall.audit.models import AuditLog
 from mall.audit.service import record
 from mall.clock import utcnow

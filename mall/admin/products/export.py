@@ -9,8 +9,8 @@ from flask import stream_with_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mall.admin.product_forms import to_local
-from mall.admin.product_import_ratios import RATIO_COLUMNS, percent_cell
+from mall.admin.products.forms import to_local
+from mall.admin.products.import_ratios import RATIO_COLUMNS, percent_cell
 from mall.catalog.editing import products_of_brand
 from mall.catalog.models import Product
 from mall.commission.models import ProductRatio

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from mall.admin.access import platform_only
-from mall.admin.brand_forms import CapForm
-from mall.admin.rules_forms import bp_to_percent
+from mall.admin.brands.forms import CapForm
+from mall.admin.rules.forms import bp_to_percent
 from mall.catalog.models import Brand
 from mall.clock import utcnow
 from mall.commission.cap import CAP_CEILING_BP, DEFAULT_CAP_BP, CapError, set_commission_cap

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.report_export import report_csv
-from mall.admin.report_forms import DIMENSION_LABELS, ReportForm
-from mall.admin.report_queries import UNAVAILABLE, Report, sales_report
+from mall.admin.reports.export import report_csv
+from mall.admin.reports.forms import DIMENSION_LABELS, ReportForm
+from mall.admin.reports.queries import UNAVAILABLE, Report, sales_report
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.partner.chart import bar_chart

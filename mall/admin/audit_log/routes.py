@@ -7,10 +7,10 @@ from flask_babel import get_locale, get_timezone
 from flask_login import login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.audit_access import customer_labels
-from mall.admin.audit_forms import AuditFilterForm
-from mall.admin.audit_labels import ACTIONS, FIELDS, PAGES
-from mall.admin.rules_forms import bp_to_percent
+from mall.admin.audit_log.customer_labels import customer_labels
+from mall.admin.audit_log.forms import AuditFilterForm
+from mall.admin.audit_log.labels import ACTIONS, FIELDS, PAGES
+from mall.admin.rules.forms import bp_to_percent
 from mall.audit.personal_data import access_entries
 from mall.audit.queries import audit_entries
 from mall.extensions import db

@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from mall.admin.rules_forms import percent_to_bp
+from mall.admin.rules.forms import percent_to_bp
 from mall.catalog.models import Product
 from mall.commission.models import ProductRatio
 from mall.commission.rules import ROLES

@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from mall.admin.forms import CODE_MAX, OrderFilterForm
-from mall.admin.order_filters import OrderListFilter
+from mall.admin.orders.filters import OrderListFilter
+from mall.admin.orders.forms import CODE_MAX, OrderFilterForm
 from mall.orders.models import OrderStatus
 from mall.partner.labels import CHANNELS
 

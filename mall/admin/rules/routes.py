@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
-from mall.admin.rules_forms import EXAMPLE_FEN, RulesForm
-from mall.admin.rules_preview import preview
+from mall.admin.rules.forms import EXAMPLE_FEN, RulesForm
+from mall.admin.rules.preview import preview
 from mall.clock import utcnow
 from mall.commission.settings import (
     SettingsError,

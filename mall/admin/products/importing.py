@@ -14,9 +14,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from mall.admin.product_export import COLUMNS, TIME_FORMAT
-from mall.admin.product_forms import to_utc
-from mall.admin.product_import_ratios import RATIO_COLUMNS, current_overrides, limits_of, parse_ratios
+from mall.admin.products.export import COLUMNS, TIME_FORMAT
+from mall.admin.products.forms import to_utc
+from mall.admin.products.import_ratios import RATIO_COLUMNS, current_overrides, limits_of, parse_ratios
 from mall.catalog.editing import SKU_NAME_MAX, STOCK_MAX, TITLE_MAX, ProductInput, SkuInput, save_product
 from mall.catalog.models import Product
 from mall.commission.settings import SettingsError, save_product_ratios

@@ -14,22 +14,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.audit import bp as audit_bp
-from mall.admin.brands import bp as brands_bp
-from mall.admin.forms import ReattributeForm, RejectRefundForm
+from mall.admin.audit_log.routes import bp as audit_bp
+from mall.admin.brands.routes import bp as brands_bp
 from mall.admin.labels import admin_label
-from mall.admin.order_commission import order_commission
-from mall.admin.order_export import PERSONAL_FIELDS, csv_lines, customers_of
-from mall.admin.order_filter_form import OrderListFilterForm
-from mall.admin.order_filters import filtered_orders
-from mall.admin.partner_routes import bp as partners_bp
+from mall.admin.orders.commission import order_commission
+from mall.admin.orders.export import PERSONAL_FIELDS, csv_lines, customers_of
+from mall.admin.orders.filter_form import OrderListFilterForm
+from mall.admin.orders.filters import filtered_orders
+from mall.admin.orders.forms import ReattributeForm, RejectRefundForm
+from mall.admin.orders.reattribution import credit_from_codes
+from mall.admin.partners.routes import bp as partners_bp
 from mall.admin.personal_data import log_orders_shown, log_shown, order_fields
-from mall.admin.products import bp as products_bp
-from mall.admin.reattribution import credit_from_codes
-from mall.admin.reports import bp as reports_bp
-from mall.admin.rules import bp as rules_bp
-from mall.admin.stores import bp as stores_bp
-from mall.admin.withdrawal_routes import bp as withdrawals_bp
+from mall.admin.products.routes import bp as products_bp
+from mall.admin.reports.routes import bp as reports_bp
+from mall.admin.rules.routes import bp as rules_bp
+from mall.admin.stores.routes import bp as stores_bp
+from mall.admin.withdrawals.routes import bp as withdrawals_bp
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
 from mall.commission.plan import ReattributionError, reattribute

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.product_export import export_rows
-from mall.admin.product_forms import (
+from mall.admin.products.export import export_rows
+from mall.admin.products.forms import (
     ImageForm,
     ImportForm,
     ProductFilterForm,
@@ -18,9 +18,9 @@ from mall.admin.product_forms import (
     PublishForm,
     fill_product_form,
 )
-from mall.admin.product_import import count_rows, import_products
-from mall.admin.product_import_jobs import enqueue_import, job_of_brand, job_result
-from mall.admin.product_ratio_preview import preview_product_ratios
+from mall.admin.products.import_jobs import enqueue_import, job_of_brand, job_result
+from mall.admin.products.importing import count_rows, import_products
+from mall.admin.products.ratio_preview import preview_product_ratios
 from mall.catalog.editing import ProductError, product_of_brand, products_of_brand, save_product, set_published
 from mall.catalog.images import add_image
 from mall.catalog.listing import all_brands

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from mall.admin.audit_labels import ACTIONS
+from mall.admin.audit_log.labels import ACTIONS
 from mall.clean_form import CleanForm
 
 

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.customer_trail import customer_trail
-from mall.admin.forms import CustomerLookupForm, PartnerFilterForm
-from mall.admin.partner_network import downline, invitee_counts, partner_of_brand, partners_of_brand, upline
+from mall.admin.orders.forms import CustomerLookupForm, PartnerFilterForm
+from mall.admin.partners.customers import customer_trail
+from mall.admin.partners.network import downline, invitee_counts, partner_of_brand, partners_of_brand, upline
 from mall.admin.personal_data import log_shown, people_fields
 from mall.clock import utcnow
 from mall.commission.balances import balances

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from mall.admin.rules_forms import percent_to_bp
+from mall.admin.rules.forms import percent_to_bp
 from mall.clean_form import CleanForm
 
 

@@ -4,7 +4,7 @@ import io
 
 from flask_babel import gettext as _
 
-from mall.admin.report_queries import Report
+from mall.admin.reports.queries import Report
 from mall.money import yuan
 
 # Excel opens a UTF-8 file as the local code page unless it starts with a byte order mark.

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from mall.accounts.staff import StaffError, assign_staff, remove_staff, store_staff
 from mall.admin.access import admin_brand_id
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
-from mall.admin.store_forms import StaffForm, StoreForm
+from mall.admin.stores.forms import StaffForm, StoreForm
 from mall.catalog.stores import save_store, store_of_brand, stores_of_brand
 from mall.clock import utcnow
 from mall.extensions import db

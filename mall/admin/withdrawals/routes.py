@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from mall.admin.access import admin_brand_id
-from mall.admin.forms import ReasonForm, WithdrawalFilterForm
+from mall.admin.orders.forms import ReasonForm, WithdrawalFilterForm
 from mall.admin.personal_data import log_shown, people_fields
-from mall.admin.withdrawal_queue import STATUSES, withdrawal_of_brand, withdrawal_queue
+from mall.admin.withdrawals.queue import STATUSES, withdrawal_of_brand, withdrawal_queue
 from mall.clock import utcnow
 from mall.commission.withdrawals import (
     DebtOutstanding,
