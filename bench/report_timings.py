@@ -3,7 +3,7 @@
     DATABASE_URL=postgresql://mall:mall@127.0.0.1/bench_i .venv/bin/python bench/report_timings.py [--brand ID]
 
 For each dimension and two ranges (the default last 30 days, and a whole year) the report is built with
-mall.admin.report_queries.sales_report exactly as the page builds it, RUNS times; the median is printed.
+mall.admin.reports.queries.sales_report exactly as the page builds it, RUNS times; the median is printed.
 On PostgreSQL, EXPLAIN (ANALYZE, BUFFERS) of both GROUP BY queries follows (pass --plans-for to pick a
 dimension, --no-plans to skip them).
 """

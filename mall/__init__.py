@@ -107,7 +107,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from mall.accounts.routes import bp as accounts_bp
-    from mall.admin.orders.routes import bp as admin_bp
+    from mall.admin import bp as admin_bp
     from mall.catalog.routes import bp as catalog_bp
     from mall.i18n import bp as i18n_bp
     from mall.orders.routes import bp as orders_bp

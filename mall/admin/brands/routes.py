@@ -1,14 +1,15 @@
 """The platform admin's brand pages: every brand with its commission cap, and the form that changes a cap.
 
-Only platform admins open them (403 for brand admins, who may set ratios under their cap but never move it).
+Only platform admins open them (403 for brand admins, who may set ratios under their cap but never move it):
+the whole blueprint says so, once, with require_platform_admin.
 The rule lives in mall.commission.cap; this module converts the form, commits and shows the result.
 """
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
-from mall.admin.access import platform_only
+from mall.admin.access import require_platform_admin
 from mall.admin.brands.forms import CapForm
 from mall.admin.rules.forms import bp_to_percent
 from mall.catalog.models import Brand
@@ -19,11 +20,10 @@ from mall.commission.settings import percent_text, settings_for
 from mall.extensions import db
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
+bp.before_request(require_platform_admin)  # after the admin blueprint's own check, which admits brand admins
 
 
 @bp.get("")
-@login_required
-@platform_only
 def index():
     rows = db.session.execute(select(Brand, CommissionSettings.max_total_bp)
                               .outerjoin(CommissionSettings, CommissionSettings.brand_id == Brand.id)
@@ -33,8 +33,6 @@ def index():
 
 
 @bp.get("/<int:brand_id>/commission-cap")
-@login_required
-@platform_only
 def cap(brand_id: int):
     brand = _brand_or_404(brand_id)
     form = CapForm(formdata=None, data={"cap": bp_to_percent(settings_for(db.session, brand.id).max_total_bp)})
@@ -42,8 +40,6 @@ def cap(brand_id: int):
 
 
 @bp.post("/<int:brand_id>/commission-cap")
-@login_required
-@platform_only
 def save_cap(brand_id: int):
     brand = _brand_or_404(brand_id)
     form = CapForm()

@@ -1,9 +1,5 @@
 """The brand admin's order pages: list and filter orders, ship, complete, decide refunds, re-attribute.
 Every rule lives in mall.orders and mall.commission; these views only call it.
-
-The rest of the console lives in blueprints of its own, nested under this one: the withdrawal queue,
-products, partners, commission rules, stores, the audit log and reports. So all the admin's endpoints
-read admin.*: admin.withdrawals.queue, admin.partners.index.
 """
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -11,25 +7,16 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mall.admin.access import admin_brand_id
-from mall.admin.audit_log.routes import bp as audit_bp
-from mall.admin.brands.routes import bp as brands_bp
-from mall.admin.labels import admin_label
 from mall.admin.orders.commission import order_commission
 from mall.admin.orders.export import PERSONAL_FIELDS, csv_lines, customers_of
 from mall.admin.orders.filter_form import OrderListFilterForm
 from mall.admin.orders.filters import filtered_orders
 from mall.admin.orders.forms import ReattributeForm, RejectRefundForm
 from mall.admin.orders.reattribution import credit_from_codes
-from mall.admin.partners.routes import bp as partners_bp
 from mall.admin.personal_data import log_orders_shown, log_shown, order_fields
-from mall.admin.products.routes import bp as products_bp
-from mall.admin.reports.routes import bp as reports_bp
-from mall.admin.rules.routes import bp as rules_bp
-from mall.admin.stores.routes import bp as stores_bp
-from mall.admin.withdrawals.routes import bp as withdrawals_bp
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
 from mall.commission.plan import ReattributionError, reattribute
@@ -40,27 +27,13 @@ from mall.orders.models import RefundStatus
 from mall.orders.queries import order_by_number
 from mall.orders.refunds import RefundError, approve_refund, reject_refund
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.register_blueprint(withdrawals_bp)
-bp.register_blueprint(products_bp)
-bp.register_blueprint(partners_bp)
-bp.register_blueprint(rules_bp)
-bp.register_blueprint(stores_bp)
-bp.register_blueprint(audit_bp)
-bp.register_blueprint(reports_bp)
-bp.register_blueprint(brands_bp)
+bp = Blueprint("orders", __name__)
 PER_PAGE = 20
 MAX_PAGE = 10_000
 
 
-@bp.app_template_filter("admin_label")
-def _admin_label_filter(code, table):
-    return admin_label(code, table)
-
-
 @bp.get("/orders")
-@login_required
-def orders():
+def index():
     brand_id = admin_brand_id()
     filters = OrderListFilterForm(request.args).with_stores(brand_stores(db.session, brand_id) if brand_id else [])
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
@@ -70,8 +43,7 @@ def orders():
 
 
 @bp.get("/orders/export.csv")
-@login_required
-def export_orders():
+def export():
     """The filtered orders with their customers' contact details; logged before it streams."""
     brand_id = admin_brand_id()
     filters = OrderListFilterForm(request.args).with_stores(brand_stores(db.session, brand_id) if brand_id else [])
@@ -85,8 +57,7 @@ def export_orders():
 
 
 @bp.get("/orders/<number>")
-@login_required
-def order(number: str):
+def show(number: str):
     found = _order_or_404(number)
     return _order_page(found)
 
@@ -108,7 +79,6 @@ def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int 
 
 
 @bp.post("/orders/<number>/ship")
-@login_required
 def ship(number: str):
     found = _order_or_404(number)
     if states.ship(db.session, found.id, now=utcnow()):
@@ -119,7 +89,6 @@ def ship(number: str):
 
 
 @bp.post("/orders/<number>/complete")
-@login_required
 def complete(number: str):
     found = _order_or_404(number)
     if states.complete(db.session, found.id, now=utcnow()):
@@ -130,7 +99,6 @@ def complete(number: str):
 
 
 @bp.post("/orders/<number>/refunds/<int:refund_id>/approve")
-@login_required
 def approve(number: str, refund_id: int):
     refund = _refund_or_404(_order_or_404(number), refund_id)
     if refund.status != RefundStatus.REQUESTED:
@@ -147,7 +115,6 @@ def approve(number: str, refund_id: int):
 
 
 @bp.post("/orders/<number>/refunds/<int:refund_id>/reject")
-@login_required
 def reject(number: str, refund_id: int):
     found = _order_or_404(number)
     refund = _refund_or_404(found, refund_id)
@@ -163,7 +130,6 @@ def reject(number: str, refund_id: int):
 
 
 @bp.post("/orders/<number>/reattribute")
-@login_required
 def reattribute_order(number: str):
     found = _order_or_404(number)
     form = _reattribute_form(found)
@@ -193,4 +159,4 @@ def _refund_or_404(found, refund_id: int):
 
 
 def _back(number: str):
-    return redirect(url_for("admin.order", number=number), code=303)
+    return redirect(url_for("admin.orders.show", number=number), code=303)

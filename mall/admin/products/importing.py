@@ -3,7 +3,7 @@
 A file with errors changes nothing unless the admin ticks "import the valid rows"; errors are reported with
 the row number a spreadsheet shows (the header is row 1). Products are matched by code within the brand,
 SKUs by name within the product; a new code creates a product. The optional ratio columns set a product's own
-split ratios, checked against the brand's commission cap row by row (mall.admin.product_import_ratios).
+split ratios, checked against the brand's commission cap row by row (mall.admin.products.import_ratios).
 """
 import csv
 import io

@@ -5,7 +5,7 @@ passed, so another brand's product is simply not found (404).
 """
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mall.admin.access import admin_brand_id
 from mall.admin.products.export import export_rows
@@ -39,7 +39,6 @@ SYNC_ROWS = 500  # larger files are imported in the background (flask mall run-i
 
 
 @bp.get("/products")
-@login_required
 def index():
     brand_id = admin_brand_id()
     filters = ProductFilterForm(request.args)
@@ -54,7 +53,6 @@ def index():
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
-@login_required
 def new():
     brand_id = admin_brand_id()
     form = _with_brands(ProductForm(), brand_id)
@@ -66,7 +64,6 @@ def new():
 
 
 @bp.route("/products/<int:product_id>", methods=["GET", "POST"])
-@login_required
 def edit(product_id: int):
     product = _product_or_404(product_id)
     form = ProductForm()
@@ -78,19 +75,16 @@ def edit(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/publish")
-@login_required
 def publish(product_id: int):
     return _publish(product_id, True, _("Published: the product is on sale."))
 
 
 @bp.post("/products/<int:product_id>/unpublish")
-@login_required
 def unpublish(product_id: int):
     return _publish(product_id, False, _("Unpublished: the product is no longer shown."))
 
 
 @bp.post("/products/<int:product_id>/images")
-@login_required
 def upload_image(product_id: int):
     product = _product_or_404(product_id)
     form = ImageForm()
@@ -108,7 +102,6 @@ def upload_image(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/ratios")
-@login_required
 def save_ratios(product_id: int):
     product = _product_or_404(product_id)
     form = ProductRatioForm()
@@ -125,7 +118,6 @@ def save_ratios(product_id: int):
 
 
 @bp.post("/products/<int:product_id>/ratios/preview")
-@login_required
 def preview_ratios(product_id: int):
     product = _product_or_404(product_id)
     form = ProductRatioForm()
@@ -139,7 +131,6 @@ def preview_ratios(product_id: int):
 
 
 @bp.get("/products/export.csv")
-@login_required
 def export():
     brand_id = admin_brand_id()
     response = Response(export_rows(brand_id), mimetype="text/csv")
@@ -149,7 +140,6 @@ def export():
 
 
 @bp.route("/products/import", methods=["GET", "POST"])
-@login_required
 def import_csv():
     brand_id = admin_brand_id()
     form = _with_brands(ImportForm(), brand_id)
@@ -171,7 +161,6 @@ def import_csv():
 
 
 @bp.get("/products/imports/<int:job_id>")
-@login_required
 def import_job(job_id: int):
     job = job_of_brand(db.session, job_id, admin_brand_id()) or abort(404)
     template = "admin/_product_import_job.html" if request.headers.get("HX-Request") else "admin/product_import_job.html"

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mall.admin.access import admin_brand_id
-from mall.admin.orders.forms import ReasonForm, WithdrawalFilterForm
 from mall.admin.personal_data import log_shown, people_fields
+from mall.admin.withdrawals.forms import ReasonForm, WithdrawalFilterForm
 from mall.admin.withdrawals.queue import STATUSES, withdrawal_of_brand, withdrawal_queue
 from mall.clock import utcnow
 from mall.commission.withdrawals import (
@@ -40,7 +40,6 @@ ADMIN_MESSAGES = {
 
 
 @bp.get("")
-@login_required
 def queue():
     return _queue_page(admin_brand_id())
 
@@ -68,28 +67,24 @@ def _queue_page(brand_id: int | None, invalid: ReasonForm | None = None, invalid
 
 
 @bp.post("/<int:withdrawal_id>/approve")
-@login_required
 def approve(withdrawal_id: int):
     return _act(withdrawal_id, approve_withdrawal, lambda w: _("Withdrawal of %(amount)s approved.",
                                                                amount=_money(w.amount_fen)))
 
 
 @bp.post("/<int:withdrawal_id>/pay")
-@login_required
 def pay(withdrawal_id: int):
     return _act(withdrawal_id, pay_withdrawal, lambda w: _("Paid out %(amount)s (reference %(ref)s).",
                                                            amount=_money(w.amount_fen - w.fee_fen), ref=w.payout_ref))
 
 
 @bp.post("/<int:withdrawal_id>/retry")
-@login_required
 def retry(withdrawal_id: int):
     return _act(withdrawal_id, retry_withdrawal, lambda w: _("The payout can be tried again: the withdrawal is "
                                                              "approved once more."))
 
 
 @bp.post("/<int:withdrawal_id>/reject")
-@login_required
 def reject(withdrawal_id: int):
     return _act_with_reason(withdrawal_id, "reject", reject_withdrawal,
                             lambda w: _("Withdrawal rejected; %(amount)s is available to the partner again.",
@@ -97,7 +92,6 @@ def reject(withdrawal_id: int):
 
 
 @bp.post("/<int:withdrawal_id>/fail")
-@login_required
 def fail(withdrawal_id: int):
     return _act_with_reason(withdrawal_id, "fail", fail_withdrawal,
                             lambda w: _("Payout marked as failed; %(amount)s is available to the partner again.",
