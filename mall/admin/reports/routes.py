@@ -1,5 +1,5 @@
 """The brand admin's reports: GMV, orders, average order value and commission per day, store, guide,
-sharer and channel, as a bar chart, a table and a CSV file. The figures come from report_queries."""
+sharer and channel, as a bar chart, a table and a CSV file. The figures come from reports.queries."""
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
