@@ -98,11 +98,9 @@ def _init_extensions(app: Flask) -> None:
         # Open Graph crawlers of chat apps must be able to read pages; no need for strict referrer.
         referrer_policy="strict-origin-when-cross-origin",
     )
-    from mall.accounts.models import User
+    from mall.accounts import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    sessions.init_app(app)  # the user loader, checking each cookie's session token; remember-cookie defaults
 
 
 def _register_blueprints(app: Flask) -> None:

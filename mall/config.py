@@ -78,6 +78,7 @@ class Config:
     RATELIMIT_ORDER = os.environ.get("RATELIMIT_ORDER", "20 per minute; 200 per hour")
     RATELIMIT_REFUND = os.environ.get("RATELIMIT_REFUND", "5 per minute; 30 per hour")
     RATELIMIT_WITHDRAWAL = os.environ.get("RATELIMIT_WITHDRAWAL", "5 per minute; 20 per day")  # per account
+    RATELIMIT_PASSWORD_CHANGE = os.environ.get("RATELIMIT_PASSWORD_CHANGE", "5 per minute; 20 per hour")  # failed
     RATELIMIT_TOUCH = os.environ.get("RATELIMIT_TOUCH", "60 per minute; 1000 per hour")  # touch rows per IP
     # Payment callbacks per sending IP: all of them (a provider's own during a sale), and refused ones (forgeries).
     RATELIMIT_CALLBACK = os.environ.get("RATELIMIT_CALLBACK", "600 per minute")

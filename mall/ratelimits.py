@@ -95,6 +95,8 @@ REGISTER_BY_ACCOUNT = Rule("RATELIMIT_REGISTER_ACCOUNT", submitted_login, REGIST
 ORDER = Rule("RATELIMIT_ORDER", client_ip, ORDER_MESSAGE)
 REFUND = Rule("RATELIMIT_REFUND", client_ip, REFUND_MESSAGE)
 WITHDRAWAL = Rule("RATELIMIT_WITHDRAWAL", account_or_ip, WITHDRAWAL_MESSAGE)
+# Wrong current passwords: a borrowed, still signed-in phone must not become a password-guessing machine.
+PASSWORD_CHANGE = Rule("RATELIMIT_PASSWORD_CHANGE", account_or_ip, LOGIN_MESSAGE, counts=failed_form)
 CALLBACK = Rule("RATELIMIT_CALLBACK", client_ip, WAIT_MESSAGE)
 CALLBACK_REFUSED = Rule("RATELIMIT_CALLBACK_REFUSED", client_ip, WAIT_MESSAGE, counts=refused_callback)
 

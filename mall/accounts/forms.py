@@ -37,3 +37,19 @@ class RegisterForm(CleanForm):
     def validate_login(self, field):
         if parse_login(field.data) is None:
             raise ValidationError(InvalidLogin.message)
+
+
+class ChangePasswordForm(CleanForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")),
+                                                                Length(max=MAX_PASSWORD)],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD, max=MAX_PASSWORD,
+               message=_l("Use between %(min)d and %(max)d characters.")),
+    ], render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        DataRequired(_l("Repeat your password.")),
+        EqualTo("password", message=_l("The passwords do not match.")),
+    ], render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))

@@ -1,4 +1,5 @@
 """People: consumers, partners, shop guides, store managers, brand and platform admins."""
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -25,6 +26,11 @@ BRAND_STAFF = {Role.GUIDE, Role.STORE_MANAGER, Role.BRAND_ADMIN}
 STORE_STAFF = {Role.GUIDE, Role.STORE_MANAGER}
 
 
+def new_session_token() -> str:
+    """A fresh, unguessable session token (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -47,6 +53,9 @@ class User(UserMixin, db.Model):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of every session and remember cookie (see get_id); a new one signs the user out everywhere. The
+    # server default '' (rows written by plain SQL) matches no cookie; signing in gives such a user a token.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token, server_default="")
 
     brand = relationship("Brand", foreign_keys=[brand_id])
     store = relationship("Store", foreign_keys=[store_id])
@@ -56,6 +65,11 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: the id *and* the current token, so a
+        cookie issued before the token changed no longer loads the user (mall.accounts.sessions.load_user)."""
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of disabled users

@@ -1,14 +1,24 @@
-"""Register, log in and log out. Guests can buy without any of this; accounts keep 'my orders'."""
+"""Register, log in and log out; the account page (password, sign out elsewhere). Guests can buy without any
+of this; accounts keep 'my orders'."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from mall.accounts.forms import LoginForm, RegisterForm
+from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mall.accounts.security import change_password, sign_out_everywhere
 from mall.accounts.services import AccountError, authenticate, register_user
+from mall.accounts.sessions import remembered_here, revoke_sessions, sign_in
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
-from mall.ratelimits import LOGIN_BY_ACCOUNT, LOGIN_BY_IP, REGISTER_BY_ACCOUNT, REGISTER_BY_IP, limited
+from mall.ratelimits import (
+    LOGIN_BY_ACCOUNT,
+    LOGIN_BY_IP,
+    PASSWORD_CHANGE,
+    REGISTER_BY_ACCOUNT,
+    REGISTER_BY_IP,
+    limited,
+)
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,7 +45,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(db.session, form.login.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(db.session, user, remember=form.remember.data)
             return redirect(next_url)
         error = _("Wrong mobile number, email or password.")
     return render_template("accounts/login.html", form=form, error=error, next=next_url)
@@ -53,7 +63,7 @@ def register():
         except AccountError as err:
             form[err.field].errors.append(err.message)
         else:
-            login_user(user)
+            sign_in(db.session, user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(next_url)
     return render_template("accounts/register.html", form=form, next=next_url)
@@ -61,6 +71,55 @@ def register():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Logging out ends the session everywhere: a copied session or remember cookie must not outlive it.
+        revoke_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("catalog.home"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page(ChangePasswordForm(formdata=None))
+
+
+def _password_change_refused(message: str):
+    form = ChangePasswordForm(formdata=None)
+    form.current.errors = [message]
+    return _account_page(form, status=429)
+
+
+@bp.post("/account/password")
+@login_required
+@limited(PASSWORD_CHANGE, refusal=_password_change_refused)
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user, remember = current_user._get_current_object(), remembered_here(current_user)
+        try:
+            change_password(db.session, user, current=form.current.data, new=form.password.data)
+        except AccountError as err:
+            form[err.field].errors.append(err.message)
+        else:
+            sign_in(db.session, user, remember=remember)  # every other device is signed out; this one stays
+            flash(_("Password changed. You are signed out on every other device."), "success")
+            return redirect(url_for("accounts.account"), code=303)
+    return _account_page(form, status=422)
+
+
+@bp.post("/account/sign-out-elsewhere")
+@login_required
+def sign_out_elsewhere():
+    """The token is renewed (CSRF-checked like every POST) and this browser signed in again with the new one."""
+    user, remember = current_user._get_current_object(), remembered_here(current_user)
+    sign_out_everywhere(db.session, user)
+    sign_in(db.session, user, remember=remember)
+    flash(_("You are signed out on every other device."), "success")
+    return redirect(url_for("accounts.account"), code=303)
+
+
+def _account_page(form: ChangePasswordForm, status: int = 200):
+    return render_template("accounts/account.html", form=form), status

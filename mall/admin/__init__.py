@@ -17,12 +17,13 @@ from mall.admin.products.routes import bp as products_bp
 from mall.admin.reports.routes import bp as reports_bp
 from mall.admin.rules.routes import bp as rules_bp
 from mall.admin.stores.routes import bp as stores_bp
+from mall.admin.user_sessions import bp as users_bp
 from mall.admin.withdrawals.routes import bp as withdrawals_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_brand_admin)
 for area in (orders_bp, withdrawals_bp, products_bp, partners_bp, rules_bp, stores_bp, audit_bp, reports_bp,
-             brands_bp):
+             brands_bp, users_bp):
     bp.register_blueprint(area)
 
 

@@ -98,6 +98,7 @@ class Walk:
             "store_id": self.store.id,
             "user_id": self.guide_user.id,
             "guide_id": self.guide_user.id,
+            "account_id": self.books.sharer.user_id,  # a partner of brand B, to sign out everywhere
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
         }

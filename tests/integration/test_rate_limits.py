@@ -6,6 +6,7 @@ refused with the mall's own 429 page, a Retry-After, a message in the visitor's 
 import re
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from mall import create_app
@@ -88,6 +89,7 @@ def test_the_login_refusal_speaks_english_and_chinese(client, make, db, monkeypa
         html = assert_refused(log_in(client, user.login, headers=headers))
         assert f'<html lang="{lang}">' in html and 'name="login"' in html
         with app.test_request_context(headers=headers):
+            refresh()  # the test's app context is reused and would keep the previous language's catalogue
             before, after = str(LOGIN_MESSAGE).split("%(wait)s")
         assert re.search(re.escape(before) + wait + re.escape(after), html), html
 
@@ -148,6 +150,7 @@ def test_the_429_page_speaks_the_visitors_language(client, make, db, monkeypatch
         assert_error_page(html)
         assert f'<html lang="{lang}">' in html
         with app.test_request_context(headers=headers):
+            refresh()  # the test's app context is reused and would keep the previous language's catalogue
             before, after = str(ORDER_MESSAGE).split("%(wait)s")
         assert re.search(re.escape(before) + wait + re.escape(after), html), html
 
@@ -295,3 +298,24 @@ def test_an_unreachable_redis_falls_back_to_counting_in_memory(app, make, db):
     brand = make.brand()
     product, sharer = make.product(brand), partner(make, brand)
     assert client.get(f"/p/{product.code}/{sharer.code}").status_code == 302
+
+
+# Password change
+
+def test_wrong_current_passwords_are_limited_per_account(client, make, db, monkeypatch, app, login_as):
+    monkeypatch.setitem(app.config, "RATELIMIT_PASSWORD_CHANGE", "2 per minute")
+    user = login_as(make.user())
+    before = db.session.scalar(select(User.password_hash).where(User.id == user.id))
+
+    def change(current, **kw):
+        html = client.get("/account", headers=EN, **kw).get_data(as_text=True)
+        return client.post("/account/password", data={"csrf_token": csrf_from(html), "current": current,
+                                                      "password": "new-secret-123", "confirm": "new-secret-123"},
+                           headers=EN, **kw)
+
+    assert [change("guess-1").status_code, change("guess-2").status_code] == [422, 422]
+    refused = change(PASSWORD, **ip("198.51.100.7"))  # even the right one, from another network
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many failed log-in attempts." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(User.password_hash).where(User.id == user.id)) == before

@@ -17,6 +17,8 @@ ACTIONS = {
     "store.update": _l("Store edited"),
     "store.staff_assigned": _l("Staff assigned to a store"),
     "store.staff_removed": _l("Staff removed from a store"),
+    "account": _l("Accounts (all)"),
+    "account.signed_out_everywhere": _l("Signed out on every device"),
     "catalog": _l("Products (all)"),
     "catalog.product.create": _l("Product created"),
     "catalog.product.update": _l("Product edited"),

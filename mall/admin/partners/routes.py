@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from mall.accounts.security import may_sign_out
 from mall.admin.access import admin_brand_id
 from mall.admin.partners.customers import customer_trail
 from mall.admin.partners.forms import CustomerLookupForm, PartnerFilterForm
@@ -44,7 +45,8 @@ def show(partner_id: int):
     level1, level2 = downline(db.session, partner)
     money = balances(db.session, brand_id=partner.brand_id, owner_kind="partner", owner_id=partner.id)
     html = render_template("admin/partner.html", partner=partner, chain=upline(partner), level1=level1,
-                           level2=level2, balances=money, tab="partners")
+                           level2=level2, balances=money, tab="partners",
+                           can_sign_out=may_sign_out(db.session, admin_brand_id(), partner.user))
     log_shown("partner", brand_id=partner.brand_id, fields=["name", "phone"] if partner.user.phone else ["name"],
               users=[partner.user_id], subject=partner.code)
     return html
