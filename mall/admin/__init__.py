@@ -17,7 +17,7 @@ from mall.admin.products.routes import bp as products_bp
 from mall.admin.reports.routes import bp as reports_bp
 from mall.admin.rules.routes import bp as rules_bp
 from mall.admin.stores.routes import bp as stores_bp
-from mall.admin.user_sessions import bp as users_bp
+from mall.admin.users.routes import bp as users_bp
 from mall.admin.withdrawals.routes import bp as withdrawals_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
