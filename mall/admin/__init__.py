@@ -3,7 +3,7 @@
 The access check is registered here once, as the parent's before_request (mall.admin.access): Flask runs
 it for every view of every nested blueprint, so an area's views never check who is asking themselves,
 and an area added later is guarded by being registered here. Endpoints read admin.<area>.<view>:
-admin.orders.show, admin.withdrawals.queue, admin.partners.index.
+admin.orders.show, admin.withdrawals.queue, admin.users.sign_out_everywhere.
 """
 from flask import Blueprint
 
