@@ -13,7 +13,10 @@ from mall.commission.models import (  # noqa: F401
                                     ProductRatio,
                                     Withdrawal,
 )
+from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
 from mall.orders.models import Order, OrderLine, Refund, RefundItem  # noqa: F401
+from mall.orders.settings import OrderSettings  # noqa: F401
 from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa: F401
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
+from mall.referral.settings import ReferralSettings  # noqa: F401

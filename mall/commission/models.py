@@ -27,7 +27,10 @@ DEFAULT_CAP_BP = 2500  # a new brand's cap on its total commission (25%) until t
 
 
 class CommissionSettings(db.Model):
-    """One brand's commission, binding and withdrawal rules."""
+    """One brand's commission rules: the split, its levels, self purchase, the freeze and the platform's cap.
+
+    Its other rules live with their domains: binding and partners in mall.referral.settings, order completion in
+    mall.orders.settings, withdrawals in mall.commission.withdrawal_settings."""
 
     __tablename__ = "commission_settings"
     __table_args__ = (
@@ -49,16 +52,7 @@ class CommissionSettings(db.Model):
     # The brand's cap on the total of all ratios: the platform admin's to set (mall.commission.cap), 25% at first.
     max_total_bp: Mapped[int] = mapped_column(Integer, default=DEFAULT_CAP_BP)
     self_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
-    partner_rule: Mapped[str] = mapped_column(String(12), default="everyone")  # everyone|approval|spend
-    partner_min_spend_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    binding_mode: Mapped[str] = mapped_column(String(16), default="first_touch")
-    protection_days: Mapped[int] = mapped_column(Integer, default=30)
-    window_days: Mapped[int] = mapped_column(Integer, default=7)
     freeze_days: Mapped[int] = mapped_column(Integer, default=7)
-    auto_complete_days: Mapped[int] = mapped_column(Integer, default=10)
-    withdraw_min_fen: Mapped[int] = mapped_column(BigInteger, default=1000)
-    withdraw_fee_bp: Mapped[int] = mapped_column(Integer, default=0)
-    withdraw_daily_limit_fen: Mapped[int] = mapped_column(BigInteger, default=500000)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -18,8 +18,9 @@ from mall.commission.rules import MAX_LEVELS, Beneficiary, Ratios, split_commiss
 from mall.commission.settings import ratio, ratio_bps, settings_for
 from mall.domain import DomainError
 from mall.orders.models import Order, OrderLine, OrderStatus
-from mall.referral.attribution import Credit, PartnerFact, _chain  # the one upline rule, shared with checkout
+from mall.referral.attribution import Credit, PartnerFact, upline_chain  # the one upline rule, shared with checkout
 from mall.referral.models import Partner
+from mall.referral.settings import referral_settings_for
 
 LIVE = ("planned", "pending", "available")
 REASON_MAX = 300
@@ -35,7 +36,7 @@ def plan_order(session, order: Order, credit: Credit, *, now: datetime) -> None:
         return
     settings = settings_for(session, order.brand_id)
     attribution = OrderAttribution(order_id=order.id, created_at=now)
-    _fill(attribution, credit, settings)
+    _fill(session, attribution, credit, settings)
     session.add(attribution)
     _plan_shares(session, order, credit, settings, generation=1)
     session.flush()
@@ -77,8 +78,8 @@ def manual_credit(session, order: Order, *, sharer_id: int | None = None, guide_
     while current is not None and current.id not in partners and len(partners) < MAX_LEVELS:
         partners[current.id] = partner_fact(current)
         current = _brand_partner(session, order.brand_id, current.inviter_id) if current.inviter_id else None
-    chain, excluded = _chain(partners.get(sharer_id) if sharer_id else None, partners, settings.levels,
-                             order.user_id, settings.self_purchase)
+    chain, excluded = upline_chain(partners.get(sharer_id) if sharer_id else None, partners, settings.levels,
+                                   order.user_id, settings.self_purchase)
     guide = None
     if guide_id:
         guide = partner_fact(_brand_partner(session, order.brand_id, guide_id))
@@ -145,7 +146,7 @@ def reattribute(session, order_id: int, credit: Credit, *, actor_id: int | None,
             take_back_rest(session, share, key=f"reattribution:{share.id}", now=now)
     session.flush()
     new = _plan_shares(session, order, credit, settings, generation=generation)
-    _fill(attribution, credit, settings)
+    _fill(session, attribution, credit, settings)
     attribution.reattributed_at = now
     session.add(attribution)
     session.flush()
@@ -174,7 +175,7 @@ def _plan_shares(session, order: Order, credit: Credit, settings: CommissionSett
     return rows
 
 
-def _fill(attribution: OrderAttribution, credit: Credit, settings: CommissionSettings) -> None:
+def _fill(session, attribution: OrderAttribution, credit: Credit, settings: CommissionSettings) -> None:
     attribution.sharer_id = credit.sharer_id
     attribution.guide_id = credit.guide_id
     attribution.store_id = credit.store_id
@@ -184,7 +185,8 @@ def _fill(attribution: OrderAttribution, credit: Credit, settings: CommissionSet
     attribution.reason = credit.reason
     attribution.excluded = ",".join(credit.excluded)[:120]
     attribution.levels = settings.levels
-    attribution.binding_mode = settings.binding_mode
+    # The binding mode in force (a referral rule) is kept with the order, to explain later why it was credited so.
+    attribution.binding_mode = referral_settings_for(session, settings.brand_id).binding_mode
 
 
 def _describe(attribution: OrderAttribution) -> dict:

@@ -3,43 +3,35 @@
 Ratios are stored as basis points; a change is validated, audited (who, when, before, after) and applies
 to new orders only, because every order's shares are snapshots taken when it was created. The cap on their
 total (max_total_bp) is the platform admin's, not the brand's: it is changed only by mall.commission.cap.
+The brand's other rules live with their own domains (see mall.brand_settings).
 """
-import contextlib
 from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from mall import brand_settings
 from mall.audit.service import record
+from mall.brand_settings import as_int, changed, clean_ints, int_problems, locked_row, row_for
 from mall.catalog.models import Product
 from mall.commission.models import CAP_CEILING_BP, CommissionSettings, ProductRatio
 from mall.commission.rules import MAX_LEVELS, ROLES, Ratios, validate_ratios
-from mall.referral.attribution import BINDING_MODES, BindingRule
 
 BP_PER_UNIT = 10000
 RATIO_FIELDS = tuple(f"{role}_bp" for role in ROLES)  # level1_bp … store_bp
-PARTNER_RULES = ("everyone", "approval", "spend")
 # Every field a brand admin may change, with the kind of value it takes (not max_total_bp: the platform sets it).
-INT_FIELDS = ("levels", *RATIO_FIELDS, "partner_min_spend_fen", "protection_days", "window_days",
-              "freeze_days", "auto_complete_days", "withdraw_min_fen", "withdraw_fee_bp",
-              "withdraw_daily_limit_fen")
-EDITABLE = (*INT_FIELDS, "self_purchase", "partner_rule", "binding_mode")
+INT_FIELDS = ("levels", *RATIO_FIELDS, "freeze_days")
+EDITABLE = (*INT_FIELDS, "self_purchase")
 PRODUCTS_NAMED = 5  # a refusal names this many products, then says how many more
 
 MESSAGES = {
+    **brand_settings.MESSAGES,
     "levels_out_of_range": _l("Levels must be between 1 and %(max)d.", max=MAX_LEVELS),
     "total_above_maximum": _l("Total commission may not exceed %(cap)s, the most the platform allows this brand; "
                               "these ratios add up to %(total)s."),
     "product_total_above_maximum": _l("With these ratios, these products would pay more than %(cap)s in total: "
                                       "%(products)s. Lower their own ratios first."),
-    "not_a_number": _l("Please enter a whole number."),
-    "negative": _l("Please enter a number that is not negative."),
-    "fee_too_high": _l("The withdrawal fee must be below 100%."),
-    "unknown_binding_mode": _l("Unknown binding mode."),
-    "unknown_partner_rule": _l("Unknown rule for becoming a partner."),
-    "unknown_field": _l("That setting cannot be changed here."),
     "product_unknown": _l("That product does not exist."),
     **{f"{role}_out_of_range": _l("Each ratio must be between 0% and 100%.") for role in ROLES},
 }
@@ -51,8 +43,7 @@ WITH_CONTEXT = {"total_above_maximum", "product_total_above_maximum"}
 def message(code: str, context: dict | None = None, messages: dict = MESSAGES,
             with_context: set = WITH_CONTEXT) -> str:
     """The translated message of a problem code, with the cap, total or products it names filled in."""
-    text = str(messages.get(code, code))
-    return text % context if code in with_context and context else text
+    return brand_settings.message(code, context, messages, with_context)
 
 
 def percent_text(bp: int) -> str:
@@ -82,33 +73,16 @@ def product_names(products: list[Product]) -> str:
     return str(_l("%(names)s and %(count)d more", names=named, count=more)) if more > 0 else named
 
 
-class SettingsError(Exception):
-    """Changes refused; `problems` maps a field (or "" for the whole form) to message codes."""
+class SettingsError(brand_settings.SettingsError):
+    """Commission rules refused; the context holds the cap, total and products the messages name."""
 
-    def __init__(self, problems: dict[str, list[str]], context: dict | None = None):
-        super().__init__(", ".join(f"{k}:{c}" for k, codes in problems.items() for c in codes))
-        self.problems = problems
-        self.context = context or {}  # the cap, total and products the messages name
-
-    @property
-    def messages(self) -> dict[str, list[str]]:
-        """The problems as translated, user-facing messages per field."""
-        return {field: [message(code, self.context) for code in codes] for field, codes in self.problems.items()}
+    MESSAGES = MESSAGES
+    WITH_CONTEXT = frozenset(WITH_CONTEXT)
 
 
 def settings_for(session, brand_id: int) -> CommissionSettings:
     """The brand's settings, created with the defaults on first use (safe when two requests race)."""
-    found = session.get(CommissionSettings, brand_id)
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            created = CommissionSettings(brand_id=brand_id)
-            session.add(created)
-        return created
-    except IntegrityError:  # another request created it first
-        return session.scalars(select(CommissionSettings).where(CommissionSettings.brand_id == brand_id)
-                               .execution_options(populate_existing=True)).one()
+    return row_for(session, CommissionSettings, brand_id)
 
 
 def locked_settings(session, brand_id: int) -> CommissionSettings:
@@ -117,9 +91,7 @@ def locked_settings(session, brand_id: int) -> CommissionSettings:
     Every change that is checked against the cap takes this lock, so a platform admin lowering the cap and a
     brand admin raising a ratio at the same moment cannot both pass against the old values.
     """
-    settings_for(session, brand_id)
-    return session.scalars(select(CommissionSettings).where(CommissionSettings.brand_id == brand_id)
-                           .with_for_update().execution_options(populate_existing=True)).one()
+    return locked_row(session, CommissionSettings, brand_id)
 
 
 def ratio(bp: int) -> Decimal:
@@ -142,9 +114,12 @@ def ratios_for_product(session, settings: CommissionSettings, product_id: int | 
     return Ratios(**{role: ratio(bp) for role, bp in ratio_bps(session, settings, product_id).items()})
 
 
-def binding_rule(settings: CommissionSettings) -> BindingRule:
-    return BindingRule(mode=settings.binding_mode, protection_days=settings.protection_days,
-                       window_days=settings.window_days)
+def check_settings(session, brand_id: int, changes: dict) -> SettingsError | None:
+    """Why these changes would be refused, or None; writes nothing (a page saving several domains asks first).
+
+    save_settings checks again under the lock: the cap may have moved in between."""
+    settings = settings_for(session, brand_id)
+    return _refusal(session, brand_id, {**snapshot(settings), **_clean(changes)}, settings.max_total_bp)
 
 
 def save_settings(session, brand_id: int, changes: dict, *, actor_id: int | None, now: datetime) -> CommissionSettings:
@@ -152,7 +127,20 @@ def save_settings(session, brand_id: int, changes: dict, *, actor_id: int | None
     settings = locked_settings(session, brand_id)
     before = snapshot(settings)
     after = {**before, **_clean(changes)}
-    cap = settings.max_total_bp
+    refused = _refusal(session, brand_id, after, settings.max_total_bp)
+    if refused is not None:
+        session.rollback()
+        raise refused
+    for name, value in after.items():
+        setattr(settings, name, value)
+    settings.updated_at = now
+    record(session, action="commission.settings", brand_id=brand_id, actor_id=actor_id, now=now,
+           subject=f"brand:{brand_id}", before=changed(before, after), after=changed(after, before))
+    session.commit()
+    return settings
+
+
+def _refusal(session, brand_id: int, after: dict, cap: int) -> SettingsError | None:
     problems = _problems(after, cap)
     context = {}
     if problems:
@@ -162,16 +150,7 @@ def save_settings(session, brand_id: int, changes: dict, *, actor_id: int | None
         if over:
             problems = {"": ["product_total_above_maximum"]}
             context = {"cap": percent_text(cap_in_force(cap)), "products": product_names(over)}
-    if problems:
-        session.rollback()
-        raise SettingsError(problems, context)
-    for name, value in after.items():
-        setattr(settings, name, value)
-    settings.updated_at = now
-    record(session, action="commission.settings", brand_id=brand_id, actor_id=actor_id, now=now,
-           subject=f"brand:{brand_id}", before=_changed(before, after), after=_changed(after, before))
-    session.commit()
-    return settings
+    return SettingsError(problems, context) if problems else None
 
 
 def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: int | None,
@@ -193,7 +172,7 @@ def save_product_ratios(session, product_id: int, changes: dict, *, actor_id: in
             after[name] = None
             continue
         try:
-            after[name] = _as_int(value)
+            after[name] = as_int(value)
         except ValueError:
             problems.setdefault(name, []).append("not_a_number")
     context = {}
@@ -218,31 +197,11 @@ def snapshot(settings: CommissionSettings) -> dict:
     return {name: getattr(settings, name) for name in EDITABLE}
 
 
-def _changed(mine: dict, other: dict) -> dict:
-    return {k: v for k, v in mine.items() if other.get(k) != v}
-
-
-def _as_int(value) -> int:
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise ValueError("not a number")
-    return int(text)
-
-
 def _clean(changes: dict) -> dict:
     """Coerce form values; values that cannot be coerced are kept so _problems reports them."""
-    cleaned = {}
-    for name, value in changes.items():
-        if name in INT_FIELDS:
-            with contextlib.suppress(ValueError):  # kept as typed: _problems names the field
-                value = _as_int(value)
-        elif name == "self_purchase":
-            value = value in (True, "1", "true", "on", "y", "yes")
-        cleaned[name] = value
+    cleaned = clean_ints(changes, INT_FIELDS)
+    if "self_purchase" in cleaned:
+        cleaned["self_purchase"] = cleaned["self_purchase"] in (True, "1", "true", "on", "y", "yes")
     return cleaned
 
 
@@ -254,31 +213,12 @@ def _context_of(values: dict, cap: int) -> dict:
 
 
 def _problems(values: dict, cap: int) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
-
-    def add(name, code):
-        problems.setdefault(name, []).append(code)
-
-    for name in values:
-        if name not in EDITABLE:
-            add(name, "unknown_field")
-    for name in INT_FIELDS:
-        if not isinstance(values.get(name), int):
-            add(name, "not_a_number")
-        elif values[name] < 0:
-            add(name, "negative")
-    if values.get("binding_mode") not in BINDING_MODES:
-        add("binding_mode", "unknown_binding_mode")
-    if values.get("partner_rule") not in PARTNER_RULES:
-        add("partner_rule", "unknown_partner_rule")
+    problems = int_problems(values, EDITABLE, INT_FIELDS)
     if problems:
         return problems
-    if values["withdraw_fee_bp"] >= BP_PER_UNIT:
-        add("withdraw_fee_bp", "fee_too_high")
     for name, codes in ratio_problems({role: values[f"{role}_bp"] for role in ROLES}, values["levels"],
                                        cap).items():
-        for code in codes:
-            add(name, code)
+        problems.setdefault(name, []).extend(codes)
     return problems
 
 

@@ -14,6 +14,7 @@ from mall.commission.models import CommissionShare
 from mall.commission.owners import beneficiary, lock_for
 from mall.commission.settings import settings_for
 from mall.orders.models import Order, OrderStatus, Refund, RefundStatus
+from mall.orders.settings import order_settings_for
 
 BATCH = 200
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def auto_complete(session, *, now: datetime) -> int:
     brand_ids = session.scalars(select(Order.brand_id).where(Order.status == OrderStatus.SHIPPED).distinct()).all()
     completed = 0
     for brand_id in brand_ids:
-        cutoff = now - timedelta(days=settings_for(session, brand_id).auto_complete_days)
+        cutoff = now - timedelta(days=order_settings_for(session, brand_id).auto_complete_days)
         completed += session.execute(
             update(Order).where(Order.brand_id == brand_id, Order.status == OrderStatus.SHIPPED,
                                 Order.shipped_at <= cutoff)

@@ -32,7 +32,8 @@ from mall.commission.ledger import (
     post,
 )
 from mall.commission.models import LedgerTransaction, Withdrawal
-from mall.commission.settings import BP_PER_UNIT, settings_for
+from mall.commission.settings import BP_PER_UNIT
+from mall.commission.withdrawal_settings import withdrawal_settings_for
 from mall.domain import DomainError
 from mall.referral.models import Partner
 
@@ -75,7 +76,7 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
     if partner is None:
         session.rollback()
         raise WithdrawalError()
-    settings = settings_for(session, partner.brand_id)
+    settings = withdrawal_settings_for(session, partner.brand_id)
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         session.rollback()
         raise WithdrawalError(_l("Please enter an amount greater than zero."))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from mall.catalog.models import Product, Sku, Store
 from mall.catalog.pricing import unit_price_fen
 from mall.commission.plan import plan_order
+from mall.commission.settings import settings_for as commission_settings_for
 from mall.domain import DomainError
 from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
 from mall.orders.models import Delivery, Order, OrderLine
@@ -117,8 +118,10 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
                           total_fen=unit_fen * req.quantity, refunded_fen=0))
     session.flush()
     # Attribution is fixed now, with the order: later bindings or ratio changes never rewrite it.
+    commission = commission_settings_for(session, product.brand_id)
     credit = credit_for_checkout(session, brand_id=product.brand_id, buyer_user_id=req.user_id,
-                                 visitor_key=req.visitor_key, now=now)
+                                 visitor_key=req.visitor_key, levels=commission.levels,
+                                 self_purchase=commission.self_purchase, now=now)
     plan_order(session, order, credit, now=now)
     session.commit()
     return order

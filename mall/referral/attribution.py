@@ -136,15 +136,15 @@ def credit_order(*, buyer_user_id: int | None, sharer_binding: BindingFact | Non
         if store_touch is not None and sharer_id is None:
             touch_id, channel, reason = store_touch.id, store_touch.channel, "store_code"
 
-    chain, excluded = _chain(sharer, partners, levels, buyer_user_id, self_purchase)
+    chain, excluded = upline_chain(sharer, partners, levels, buyer_user_id, self_purchase)
     if guide_id is not None and partners[guide_id].user_id == buyer_user_id and not self_purchase:
         guide_id = None
         excluded += ("guide_self_purchase",)
     return Credit(sharer_id, touch_id, binding_id, channel, guide_id, store_id, chain, reason, excluded)
 
 
-def _chain(sharer: PartnerFact | None, partners: dict[int, PartnerFact], levels: int,
-           buyer_user_id: int | None, self_purchase: bool) -> tuple[dict[int, int], tuple[str, ...]]:
+def upline_chain(sharer: PartnerFact | None, partners: dict[int, PartnerFact], levels: int,
+                 buyer_user_id: int | None, self_purchase: bool) -> tuple[dict[int, int], tuple[str, ...]]:
     """Level n is the sharer's (n-1)th inviter. A disabled partner's level is simply unpaid:
     the share is not passed up, so a chain can never earn more than its levels allow."""
     chain: dict[int, int] = {}

@@ -1,30 +1,32 @@
-"""Who is credited for an order at checkout: the facts loaded from the database, the rule applied."""
+"""Who is credited for an order at checkout: the facts loaded from the database, the rule applied.
+
+How deep the chain goes (levels) and whether a partner's own purchase pays (self_purchase) are commission rules:
+the caller passes them in, so referral applies them without depending on where commission keeps them.
+"""
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from mall.commission.settings import binding_rule, settings_for
 from mall.referral.attribution import Credit, credit_order
 from mall.referral.bindings import GUIDE, SHARER, Customer, open_binding
 from mall.referral.facts import binding_fact, partner_facts, touch_fact
 from mall.referral.models import Touch
+from mall.referral.settings import binding_rule, referral_settings_for
 
 
 def credit_for_checkout(session, *, brand_id: int, buyer_user_id: int | None, visitor_key: str | None,
-                        now: datetime) -> Credit:
+                        levels: int, self_purchase: bool, now: datetime) -> Credit:
     """The attribution of an order being placed now by this buyer (user, browser, or both)."""
-    settings = settings_for(session, brand_id)
-    rule = binding_rule(settings)
+    rule = binding_rule(referral_settings_for(session, brand_id))
     sharer_binding = _binding(session, brand_id, SHARER, buyer_user_id, visitor_key)
     guide_binding = _binding(session, brand_id, GUIDE, buyer_user_id, visitor_key)
     touches = _touches_in_window(session, brand_id, buyer_user_id, visitor_key,
                                  since=now - timedelta(days=rule.window_days), now=now)
     involved = {t.partner_id for t in touches} | {b.partner_id for b in (sharer_binding, guide_binding) if b}
-    partners = partner_facts(session, involved, levels=settings.levels)
+    partners = partner_facts(session, involved, levels=levels)
     return credit_order(buyer_user_id=buyer_user_id, sharer_binding=binding_fact(sharer_binding),
                         guide_binding=binding_fact(guide_binding), touches=[touch_fact(t) for t in touches],
-                        partners=partners, rule=rule, levels=settings.levels, self_purchase=settings.self_purchase,
-                        now=now)
+                        partners=partners, rule=rule, levels=levels, self_purchase=self_purchase, now=now)
 
 
 def _binding(session, brand_id, kind, user_id, visitor_key):

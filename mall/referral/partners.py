@@ -13,12 +13,12 @@ from mall.accounts.models import Role, User
 from mall.audit.service import record
 from mall.catalog.models import Brand
 from mall.codes import short_code
-from mall.commission.settings import settings_for
 from mall.domain import DomainError
 from mall.money import format_fen
 from mall.orders.models import Order, OrderStatus
 from mall.referral.codes import PARTNER_CODE_SIZE, partner_by_code
 from mall.referral.models import Partner
+from mall.referral.settings import referral_settings_for
 
 PENDING, ACTIVE, DISABLED = "pending", "active", "disabled"
 # Orders that count as money spent with the brand (refunded amounts are subtracted).
@@ -96,7 +96,7 @@ def _inviter(session, code: str | None, *, user_id: int, brand_id: int) -> Partn
 def _status_for_newcomer(session, user: User, brand_id: int) -> str:
     if user.role == Role.GUIDE and user.brand_id == brand_id:
         return ACTIVE
-    settings = settings_for(session, brand_id)
+    settings = referral_settings_for(session, brand_id)
     if settings.partner_rule == "everyone":
         return ACTIVE
     if settings.partner_rule == "spend":

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from mall.commission.settings import binding_rule, settings_for
 from mall.referral.attribution import (
     AT_REGISTRATION,
     BindingRule,
@@ -19,6 +18,7 @@ from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, repl
 from mall.referral.codes import partner_by_code, store_by_code
 from mall.referral.facts import binding_fact, partner_facts, touch_fact
 from mall.referral.models import Binding, Partner, Touch
+from mall.referral.settings import binding_rule, referral_settings_for
 
 
 def record_visit(session, *, brand_id: int, partner_code: str | None = None, store_code: str | None = None,
@@ -47,7 +47,7 @@ def record_visit(session, *, brand_id: int, partner_code: str | None = None, sto
     if user_id is not None and visitor_key:
         attach_visitor(session, visitor_key=visitor_key, user_id=user_id, mode_of=_mode_of(session), now=now)
     if fact is not None and fact.active:
-        rule = binding_rule(settings_for(session, brand_id))
+        rule = binding_rule(referral_settings_for(session, brand_id))
         customer = Customer(user_id, visitor_key)
         kinds = (SHARER, GUIDE) if fact.guide_store_id is not None else (SHARER,)
         for kind in kinds:
@@ -66,7 +66,7 @@ def claim_visitor(session, *, visitor_key: str | None, user_id: int, now: dateti
     attach_visitor(session, visitor_key=visitor_key, user_id=user_id, mode_of=_mode_of(session), now=now)
     brand_ids = session.scalars(select(Touch.brand_id).where(Touch.visitor_key == visitor_key).distinct()).all()
     for brand_id in brand_ids:
-        rule = binding_rule(settings_for(session, brand_id))
+        rule = binding_rule(referral_settings_for(session, brand_id))
         if rule.mode == AT_REGISTRATION:
             _bind_at_registration(session, brand_id=brand_id, customer=Customer(user_id, visitor_key), rule=rule,
                                   now=now)
@@ -107,4 +107,4 @@ def _current_fact(session, current: Binding | None, now: datetime):
 
 
 def _mode_of(session):
-    return lambda brand_id: settings_for(session, brand_id).binding_mode
+    return lambda brand_id: referral_settings_for(session, brand_id).binding_mode

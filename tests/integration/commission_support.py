@@ -20,6 +20,7 @@ from mall.commission.settings import settings_for
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.referral.attribution import Credit
 from mall.referral.models import Partner
+from tests.integration.settings_support import set_rules
 
 T0 = datetime(2025, 3, 1, 10, 0)
 DAY = timedelta(days=1)
@@ -46,11 +47,9 @@ class Books:
         self.sharer = self.partner(inviter=self.upline)
 
     def configure(self, **values):
-        settings = settings_for(self.session, self.brand.id)
-        for name, value in values.items():
-            setattr(settings, name, value)
-        self.session.commit()
-        return settings
+        """Set the brand's rules, each in its domain's settings; returns the commission settings."""
+        set_rules(self.session, self.brand.id, **values)
+        return settings_for(self.session, self.brand.id)
 
     def user(self, role: str = "consumer", name: str = "Test User", **kw) -> User:
         """A user who never logs in, so no password hash: hashing costs ~0.1 s, thousands in property tests."""

@@ -3,9 +3,9 @@ from itertools import count
 
 from mall.clock import utcnow
 from mall.codes import short_code
-from mall.commission.settings import settings_for
 from mall.orders.models import Order
 from mall.referral.models import Partner
+from tests.integration.settings_support import set_rules
 
 _seq = count(1)
 
@@ -21,11 +21,7 @@ def partner(make, brand, *, user=None, inviter=None, status="active", name="Zhan
 
 def rules(session, brand, **values):
     """Set the brand's commission / binding / partner rules directly (the admin form is tested elsewhere)."""
-    settings = settings_for(session, brand.id)
-    for name, value in values.items():
-        setattr(settings, name, value)
-    session.commit()
-    return settings
+    set_rules(session, brand.id, **values)
 
 
 def order(session, *, user, brand, total_fen, status="paid", refunded_fen=0) -> Order:

@@ -1,5 +1,6 @@
 """The commission rules page: every setting, a preview of an example order, validation, audit."""
 import json
+import re
 
 from sqlalchemy import select
 
@@ -7,6 +8,9 @@ from mall.accounts.models import Role
 from mall.audit.models import AuditLog
 from mall.commission.models import CommissionSettings
 from mall.commission.settings import settings_for
+from mall.commission.withdrawal_settings import WithdrawalSettings, withdrawal_settings_for
+from mall.orders.settings import order_settings_for
+from mall.referral.settings import ReferralSettings, referral_settings_for
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, text
 
@@ -68,10 +72,11 @@ def test_save_converts_units_and_audits_before_and_after(client, make, login_as,
                                               "withdraw_min": "20.50", "withdraw_fee": "1.5", "window_days": "14",
                                               "save": "1"})
     assert response.status_code == 303
+    db.session.expire_all()
     settings = db.session.get(CommissionSettings, brand.id)
-    db.session.refresh(settings)
+    withdrawals, referral = db.session.get(WithdrawalSettings, brand.id), db.session.get(ReferralSettings, brand.id)
     assert (settings.level1_bp, settings.levels, settings.self_purchase) == (1250, 1, True)
-    assert (settings.withdraw_min_fen, settings.withdraw_fee_bp, settings.window_days) == (2050, 150, 14)
+    assert (withdrawals.withdraw_min_fen, withdrawals.withdraw_fee_bp, referral.window_days) == (2050, 150, 14)
     entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "commission.settings")).one()
     assert entry.brand_id == brand.id
     assert json.loads(entry.before)["level1_bp"] == 1000
@@ -180,3 +185,66 @@ def test_saved_rules_pay_new_orders_while_older_orders_keep_theirs(client, make,
     after = books.order([(19900, 1)])
     assert books.roles(after)["level1"][0] == 2985  # 15% of ¥199.00
     assert books.roles(before)["level1"][0] == 1990
+
+
+def _input_value(html: str, name: str) -> str:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+    return re.search(r'value="([^"]*)"', tag).group(1)
+
+
+def test_one_save_writes_each_domains_rules_to_its_own_table_and_log(client, make, login_as, db):
+    brand = _admin(make, login_as)
+    response = _post(client, "/admin/rules", {**FORM, "level1": "11", "binding_mode": "last_touch", "partner_rule": "spend",
+                                              "partner_min_spend": "88", "auto_complete_days": "12",
+                                              "withdraw_daily_limit": "3000", "save": "1"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert settings_for(db.session, brand.id).level1_bp == 1100
+    referral = referral_settings_for(db.session, brand.id)
+    assert (referral.binding_mode, referral.partner_rule, referral.partner_min_spend_fen) == ("last_touch", "spend", 8800)
+    assert order_settings_for(db.session, brand.id).auto_complete_days == 12
+    assert withdrawal_settings_for(db.session, brand.id).withdraw_daily_limit_fen == 300000
+    entries = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    # One entry per domain that saved, each with only its own changes; all under the brand.
+    assert {entry.action: (json.loads(entry.before), json.loads(entry.after)) for entry in entries} == {
+        "commission.settings": ({"level1_bp": 1000}, {"level1_bp": 1100}),
+        "partner.settings": ({"binding_mode": "first_touch", "partner_rule": "everyone", "partner_min_spend_fen": 0},
+                             {"binding_mode": "last_touch", "partner_rule": "spend", "partner_min_spend_fen": 8800}),
+        "order.settings": ({"auto_complete_days": 10}, {"auto_complete_days": 12}),
+        "withdrawal.settings": ({"withdraw_daily_limit_fen": 500000}, {"withdraw_daily_limit_fen": 300000}),
+    }
+    assert len(entries) == 4 and {entry.brand_id for entry in entries} == {brand.id}
+    page = client.get("/admin/rules", headers=EN).get_data(as_text=True)  # and the page shows them back
+    assert [_input_value(page, name) for name in ("level1", "partner_min_spend", "auto_complete_days",
+                                                  "withdraw_daily_limit")] == ["11.00", "88.00", "12", "3000.00"]
+    assert '<option selected value="last_touch">' in page
+
+
+def test_a_refusal_by_any_domain_saves_no_domain_and_every_refusal_shows(client, make, login_as, db):
+    brand = _admin(make, login_as)
+    response = _post(client, "/admin/rules", {**FORM, "level1": "12", "binding_mode": "forever", "withdraw_fee": "100",
+                                              "auto_complete_days": "12", "save": "1"})
+    assert response.status_code == 422
+    page = text(response.get_data(as_text=True))
+    assert "Unknown binding mode." in page and "The withdrawal fee must be below 100%." in page
+    _unchanged(db, brand)
+    assert referral_settings_for(db.session, brand.id).binding_mode == "first_touch"
+    assert order_settings_for(db.session, brand.id).auto_complete_days == 10
+    assert withdrawal_settings_for(db.session, brand.id).withdraw_fee_bp == 0
+
+
+def test_a_refusal_at_the_last_moment_takes_back_the_other_domains_changes(client, make, login_as, db, monkeypatch):
+    """Commission checks again under its lock (the cap may have moved): if it refuses then, nothing is kept."""
+    from mall.admin.rules import routes as rules
+
+    domains = [(fields, check if fields else (lambda *_args: None), save) for fields, check, save in rules.DOMAINS]
+    monkeypatch.setattr(rules, "DOMAINS", tuple(domains))
+    brand = _admin(make, login_as)
+    response = _post(client, "/admin/rules", {**FORM, "level1": "25", "window_days": "14", "auto_complete_days": "12",
+                                              "withdraw_fee": "1", "save": "1"})
+    assert response.status_code == 422
+    assert "these ratios add up to 35%" in text(response.get_data(as_text=True))
+    _unchanged(db, brand)
+    assert referral_settings_for(db.session, brand.id).window_days == 7
+    assert order_settings_for(db.session, brand.id).auto_complete_days == 10
+    assert withdrawal_settings_for(db.session, brand.id).withdraw_fee_bp == 0

@@ -6,6 +6,7 @@ from sqlalchemy import event
 
 from mall.accounts.models import Role
 from mall.clock import utcnow
+from mall.commission.settings import settings_for
 from mall.referral.service import credit_for_checkout, record_visit
 from tests.integration.referral_data import partner, rules
 
@@ -21,8 +22,14 @@ def visit(db, brand, *, at, sharer=None, store=None, visitor="v1", user=None, ch
 
 
 def credit(db, brand, *, user=None, visitor="v1", at=NOW):
+    """As checkout asks: with the brand's commission levels and self-purchase rule."""
     return credit_for_checkout(db.session, brand_id=brand.id, buyer_user_id=user.id if user else None,
-                               visitor_key=visitor, now=at)
+                               visitor_key=visitor, **chain_rules(db, brand.id), now=at)
+
+
+def chain_rules(db, brand_id) -> dict:
+    commission = settings_for(db.session, brand_id)
+    return {"levels": commission.levels, "self_purchase": commission.self_purchase}
 
 
 def test_the_bound_sharer_beats_a_later_touch(db, make):
@@ -134,12 +141,14 @@ def test_credit_loads_its_facts_in_a_few_queries(app, db, make):
     for n, sharer in enumerate([*others, guide]):
         visit(db, brand, sharer=sharer, at=NOW - DAY + n * timedelta(minutes=1))
     brand_id, other_ids = brand.id, {o.id for o in others}
+    chain = chain_rules(db, brand_id)  # checkout reads them before it asks (they are commission rules)
     db.session.expunge_all()
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        result = credit_for_checkout(db.session, brand_id=brand_id, buyer_user_id=None, visitor_key="v1", now=NOW)
+        result = credit_for_checkout(db.session, brand_id=brand_id, buyer_user_id=None, visitor_key="v1", **chain,
+                                     now=NOW)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert result.levels[1] in other_ids  # first touch bound the first sharer

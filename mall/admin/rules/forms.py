@@ -1,7 +1,8 @@
 """The commission rules form: percentages and yuan as people type them, turned into basis points and fen.
 
-The form only converts units; mall.commission.settings.save_settings decides what is allowed, so a
-rule is checked in one place whether it comes from this page or from a script.
+The form only converts units; each domain's settings module decides what is allowed (mall.commission.settings,
+mall.referral.settings, mall.orders.settings, mall.commission.withdrawal_settings), so a rule is checked in one
+place whether it comes from this page or from a script.
 """
 import re
 from decimal import Decimal
@@ -12,11 +13,10 @@ from wtforms.fields import IntegerField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from mall.clean_form import CleanForm
-from mall.commission.models import CommissionSettings
 from mall.commission.rules import MAX_LEVELS
-from mall.commission.settings import PARTNER_RULES
 from mall.money import parse_yuan, yuan
 from mall.partner.labels import BINDING_MODES
+from mall.referral.settings import PARTNER_RULES
 
 # "10", "12.5", "3.75" (and "12.5%"): at most two decimals, so every value is a whole number of basis points.
 PERCENT_RE = re.compile(r"^-?\d{1,3}(\.\d{1,2})?$")
@@ -90,7 +90,8 @@ def _days_field(label):
 
 
 class RulesForm(CleanForm):
-    """Every rule of CommissionSettings the brand admin sets, in the units an admin thinks in.
+    """Every rule of the brand the admin sets (commission, referral, orders, withdrawals), in the units an admin
+    thinks in.
 
     Not the cap on their total (max_total_bp): the platform admin sets that (mall.admin.brands), and a
     max_total field posted here is ignored, so a brand cannot raise its own cap."""
@@ -117,16 +118,17 @@ class RulesForm(CleanForm):
     withdraw_daily_limit = _yuan_field(_l("Daily withdrawal limit, ¥"))
 
     @classmethod
-    def from_settings(cls, settings: CommissionSettings) -> "RulesForm":
-        data = {"levels": str(settings.levels), "self_purchase": settings.self_purchase,
-                "partner_rule": settings.partner_rule, "binding_mode": settings.binding_mode,
-                **{name: getattr(settings, name) for name in DAY_FIELDS},
-                **{name: bp_to_percent(getattr(settings, column)) for name, column in PERCENT_FIELDS.items()},
-                **{name: str(yuan(getattr(settings, column))) for name, column in YUAN_FIELDS.items()}}
+    def from_settings(cls, settings: dict) -> "RulesForm":
+        """The form showing the brand's settings, as the domains name them (every domain's snapshot in one)."""
+        data = {"levels": str(settings["levels"]), "self_purchase": settings["self_purchase"],
+                "partner_rule": settings["partner_rule"], "binding_mode": settings["binding_mode"],
+                **{name: settings[name] for name in DAY_FIELDS},
+                **{name: bp_to_percent(settings[column]) for name, column in PERCENT_FIELDS.items()},
+                **{name: str(yuan(settings[column])) for name, column in YUAN_FIELDS.items()}}
         return cls(formdata=None, data=data)
 
     def changes(self) -> dict:
-        """The settings as mall.commission.settings names them (call after validate())."""
+        """The settings as the domains name them, all in one (call after validate())."""
         return {"levels": self.levels.data, "self_purchase": bool(self.self_purchase.data),
                 "partner_rule": self.partner_rule.data, "binding_mode": self.binding_mode.data,
                 **{name: getattr(self, name).data for name in DAY_FIELDS},

@@ -3,6 +3,7 @@ import pytest
 
 from mall.clock import utcnow
 from mall.commission.models import OrderAttribution
+from mall.commission.settings import settings_for
 from mall.referral.service import credit_for_checkout, disable_partner
 from tests.integration.referral_data import rules
 from tests.integration.regressions.support import Shop
@@ -15,8 +16,9 @@ def test_commission_recomputed_at_payment_from_a_binding_changed_after_the_order
     order = shop.buy(1)
     shop.visit(newcomer)  # last touch wins: the customer is now bound to the newcomer...
     rules(db.session, shop.brand, level1_bp=2000)  # ...and the brand doubles level 1 for new orders
+    commission = settings_for(db.session, shop.brand.id)
     now_credit = credit_for_checkout(db.session, brand_id=shop.brand.id, buyer_user_id=None, visitor_key="v1",
-                                     now=utcnow())
+                                     levels=commission.levels, self_purchase=commission.self_purchase, now=utcnow())
     assert now_credit.sharer_id == newcomer.id
 
     shop.pay(order)
