@@ -13,9 +13,10 @@ from mall.catalog.pricing import unit_price_fen
 from mall.commission.plan import plan_order
 from mall.commission.settings import settings_for as commission_settings_for
 from mall.domain import DomainError
-from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
+from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX
 from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
+from mall.phones import normalize_phone
 from mall.referral.service import credit_for_checkout
 from mall.text import clean_text
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall.catalog.listing import brand_stores
-from mall.catalog.pages import product_page_context, published_product_by_code
+from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.orders import states
@@ -14,6 +14,7 @@ from mall.orders.models import OrderStatus
 from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.refunds import RefundError, request_refund
+from mall.orders.social_proof import product_page
 from mall.payments.provider import provider_available
 from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
 from mall.ratelimits import ORDER, REFUND, limited
@@ -40,7 +41,7 @@ def buy(code: str):
             (field.errors if field is not None else form.form_errors).append(err.message)
         else:
             return _to_payment(order)
-    context = product_page_context(db.session, product, now=utcnow())
+    context = product_page(db.session, product, now=utcnow())
     return render_template("catalog/product.html", **context, form=form), 422
 
 

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from mall.admin.labels import PARTNER_STATUSES
 from mall.clean_form import CleanForm
-from mall.orders.contact import normalize_phone
+from mall.phones import normalize_phone
 
 
 class PartnerFilterForm(CleanForm):

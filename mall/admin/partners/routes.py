@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mall.accounts.security import may_sign_out
 from mall.admin.access import admin_brand_id
 from mall.admin.partners.customers import customer_trail
 from mall.admin.partners.forms import CustomerLookupForm, PartnerFilterForm
@@ -17,6 +16,7 @@ from mall.admin.personal_data import log_shown, people_fields
 from mall.clock import utcnow
 from mall.commission.balances import balances
 from mall.extensions import db
+from mall.referral.members import may_sign_out
 from mall.referral.service import PartnerError, approve_partner, disable_partner, enable_partner
 
 bp = Blueprint("partners", __name__)

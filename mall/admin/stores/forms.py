@@ -7,7 +7,7 @@ from mall.accounts.models import Role
 from mall.accounts.services import MAX_NAME, MAX_PASSWORD, MIN_PASSWORD
 from mall.catalog.stores import ADDRESS_MAX, NAME_MAX, PHONE_MAX
 from mall.clean_form import CleanForm
-from mall.orders.contact import normalize_phone
+from mall.phones import normalize_phone
 
 TOO_LONG = _l("At most %(max)d characters, please.")
 

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mall.accounts.staff import StaffError, assign_staff, remove_staff, store_staff
 from mall.admin.access import admin_brand_id
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
 from mall.admin.stores.forms import StaffForm, StoreForm
@@ -14,6 +13,7 @@ from mall.catalog.stores import save_store, store_of_brand, stores_of_brand
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.referral import qr
+from mall.referral.staff import StaffError, assign_staff, remove_staff, store_staff
 from mall.urls import public_url
 
 bp = Blueprint("stores", __name__, url_prefix="/stores")

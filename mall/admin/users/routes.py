@@ -7,11 +7,12 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mall.accounts.security import admin_sign_out_everywhere, user_of_brand
+from mall.accounts.security import admin_sign_out_everywhere
 from mall.admin.access import admin_brand_id
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
+from mall.referral.members import user_of_brand
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 

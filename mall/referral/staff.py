@@ -13,7 +13,7 @@ from mall.accounts.models import STORE_STAFF, Role, User
 from mall.audit.service import record
 from mall.catalog.models import Store
 from mall.domain import DomainError
-from mall.orders.contact import normalize_phone
+from mall.phones import normalize_phone
 from mall.referral.models import Partner
 from mall.referral.partners import ensure_guide_partner
 
