@@ -29,6 +29,7 @@ run: install
 test: install
 	$(BIN)/ruff check mall tests app.py
 	$(BIN)/bandit --quiet --recursive mall --severity-level high
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-read every gettext string from code and templates into the catalogues (then translate the new ones).

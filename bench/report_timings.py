@@ -3,7 +3,7 @@
     DATABASE_URL=postgresql://mall:mall@127.0.0.1/bench_i .venv/bin/python bench/report_timings.py [--brand ID]
 
 For each dimension and two ranges (the default last 30 days, and a whole year) the report is built with
-mall.admin.report_queries.sales_report exactly as the page builds it, RUNS times; the median is printed.
+mall.admin.reports.queries.sales_report exactly as the page builds it, RUNS times; the median is printed.
 On PostgreSQL, EXPLAIN (ANALYZE, BUFFERS) of both GROUP BY queries follows (pass --plans-for to pick a
 dimension, --no-plans to skip them).
 """
@@ -20,7 +20,7 @@ from sqlalchemy import text
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from mall import create_app  # noqa: E402
-from mall.admin.report_queries import DIMENSIONS, UNAVAILABLE, report_statements, sales_report  # noqa: E402
+from mall.admin.reports.queries import DIMENSIONS, UNAVAILABLE, report_statements, sales_report  # noqa: E402
 from mall.clock import utcnow  # noqa: E402
 from mall.extensions import db  # noqa: E402
 from mall.partner.days import local_date  # noqa: E402

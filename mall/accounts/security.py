@@ -2,13 +2,11 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
 
-from mall.accounts.models import Role, User
+from mall.accounts.models import User
 from mall.accounts.services import MAX_PASSWORD, MIN_PASSWORD, AccountError, WeakPassword
 from mall.accounts.sessions import revoke_sessions
 from mall.audit.service import record
-from mall.referral.models import Partner
 
 
 class WrongPassword(AccountError):
@@ -32,23 +30,6 @@ def change_password(session, user: User, *, current: str, new: str) -> None:
 def sign_out_everywhere(session, user: User) -> None:
     """The user themself: every session and remember cookie is revoked."""
     revoke_sessions(user)
-
-
-def user_of_brand(session, user_id: int, brand_id: int | None) -> User | None:
-    """A user an admin may sign out: anyone for a platform admin (brand_id None); for a brand admin the brand's
-    own accounts (staff, admins) and its partners - a guide who left the store stays one. Never another brand's
-    staff nor an admin of elsewhere who happens to be a partner: one brand must not keep signing them out."""
-    query = select(User).where(User.id == user_id)
-    if brand_id is not None:
-        partner = select(Partner.id).where(Partner.user_id == User.id, Partner.brand_id == brand_id).exists()
-        query = query.where(or_(User.brand_id == brand_id,
-                                and_(User.role.in_((Role.CONSUMER, Role.PARTNER)), partner)))
-    return session.scalar(query)
-
-
-def may_sign_out(session, brand_id: int | None, user: User) -> bool:
-    """Whether an admin acting for brand_id (None: platform admin) may sign this user out everywhere."""
-    return brand_id is None or user_of_brand(session, user.id, brand_id) is not None
 
 
 def admin_sign_out_everywhere(session, user: User, *, brand_id: int | None, actor_id: int, now: datetime) -> None:

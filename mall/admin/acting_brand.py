@@ -9,7 +9,7 @@ from mall.ids import parse_id
 
 
 def acting_brand_id() -> int | None:
-    """The brand admin's brand (403 for non-admins); for a platform admin ?brand=<id> (404 if unknown) or None."""
+    """The brand admin's brand; for a platform admin ?brand=<id> (404 if unknown) or None."""
     brand_id = admin_brand_id()
     if brand_id is not None:
         return brand_id

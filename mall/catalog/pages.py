@@ -1,22 +1,16 @@
-"""The product page's read side: offers, stock, promo clock, pickup stores and social proof."""
+"""The product page's read side: offers, stock, promo clock and pickup stores."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mall.catalog.models import Product, Store
 from mall.catalog.pricing import PriceTag, from_price, price_tag, promo_shown
 from mall.money import yuan
-from mall.orders.models import Order, OrderLine, OrderStatus
-from mall.privacy import mask_name
 
 # Below this many units in total the page warns that stock is running out.
 LOW_STOCK = 10
-RECENT_ORDERS_SHOWN = 5
-# Orders that really happened: paid at some point. Refunded ones were real purchases too;
-# unpaid and cancelled ones never were, so they must not pose as social proof.
-SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED, OrderStatus.REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -29,14 +23,6 @@ class SkuOffer:
     @property
     def sold_out(self) -> bool:
         return self.stock <= 0
-
-
-@dataclass(frozen=True)
-class RecentOrder:
-    """One line of social proof: the buyer's masked name (PIPL) and when they ordered."""
-
-    name: str
-    at: datetime
 
 
 def normalise_code(code: str | None) -> str:
@@ -57,7 +43,7 @@ def published_product_by_code(session, code: str | None) -> Product | None:
 
 
 def product_page_context(session, product: Product, *, now: datetime) -> dict:
-    """Everything templates/catalog/product.html needs except the checkout form."""
+    """What the catalog knows for templates/catalog/product.html (orders adds the buy sheet and social proof)."""
     skus = [SkuOffer(sku.id, sku.name, price_tag(sku, product, now), sku.stock) for sku in product.skus]
     price = from_price(product, now)
     promo = promo_shown(product, now)
@@ -78,28 +64,4 @@ def product_page_context(session, product: Product, *, now: datetime) -> dict:
         "stock_left": stock_left,
         "low_stock": 0 < stock_left <= LOW_STOCK,
         "stores": stores,
-        "recent_orders": recent_orders(session, product.id),
-        "sold_count": units_sold(session, product.id),
     }
-
-
-def recent_orders(session, product_id: int, limit: int = RECENT_ORDERS_SHOWN) -> list[RecentOrder]:
-    """The latest real orders containing this product, newest first, one entry per order."""
-    rows = session.execute(
-        select(Order.contact_name, Order.created_at)
-        .where(Order.status.in_(SOLD_STATUSES),
-               Order.id.in_(select(OrderLine.order_id).where(OrderLine.product_id == product_id)))
-        .order_by(Order.created_at.desc(), Order.id.desc())
-        .limit(limit)
-    ).all()
-    return [RecentOrder(mask_name(name), at) for name, at in rows]
-
-
-def units_sold(session, product_id: int) -> int:
-    """Units of this product in real orders."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(OrderLine.quantity), 0))
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.product_id == product_id, Order.status.in_(SOLD_STATUSES))
-    )
-    return int(total or 0)

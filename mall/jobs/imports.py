@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from mall.admin.product_import import ImportResult, import_products
+from mall.admin.products.importing import ImportResult, import_products
 from mall.catalog.import_job import ImportJob
 from mall.unit_of_work import commit, rollback
 

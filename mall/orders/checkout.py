@@ -14,10 +14,11 @@ from mall.database import savepoint
 from mall.domain import DomainError
 from mall.events import Actor, publish
 from mall.orders import states
-from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
+from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX
 from mall.orders.events import OrderPlaced
 from mall.orders.models import Delivery, Order, OrderLine
 from mall.orders.numbers import order_number, order_token
+from mall.phones import normalize_phone
 from mall.text import clean_text
 
 MAX_LINE_QUANTITY = 99  # a line larger than this is a typo or an attack

@@ -27,9 +27,10 @@ from mall.clean_form import CleanForm
 from mall.clock import utcnow
 from mall.money import parse_yuan
 from mall.orders.checkout import IDEMPOTENCY_KEY, MAX_LINE_QUANTITY
-from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX, normalize_phone
+from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX
 from mall.orders.models import Delivery
 from mall.orders.refunds import REASON_MAX
+from mall.phones import normalize_phone
 
 
 def _optional_int(value):

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from mall import unit_of_work
 from mall.catalog.listing import brand_stores
-from mall.catalog.pages import product_page_context, published_product_by_code
+from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.events import Actor
 from mall.extensions import db
@@ -16,6 +16,7 @@ from mall.orders.models import OrderStatus
 from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.refunds import RefundError, request_refund
+from mall.orders.social_proof import product_page
 from mall.payments.provider import provider_available
 from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
 from mall.ratelimits import ORDER, REFUND, limited
@@ -45,7 +46,7 @@ def buy(code: str):
             # while it answers; a provider that fails leaves the order to be paid from its page.
             unit_of_work.commit()
             return _to_payment(order)
-    context = product_page_context(db.session, product, now=utcnow())
+    context = product_page(db.session, product, now=utcnow())
     return render_template("catalog/product.html", **context, form=form), 422
 
 

@@ -1,7 +1,9 @@
-"""Shared steps of the brand admin tests: posting a form with a CSRF token, reading the share table."""
+"""Shared steps of the brand admin tests: posting a form with a CSRF token, reading the share table, and which
+blueprints an admin endpoint's request runs the checks of."""
 import html
 import re
 
+from mall.admin.access import require_platform_admin
 from tests.conftest import csrf_from
 
 EN = {"Accept-Language": "en"}
@@ -29,3 +31,20 @@ def text(fragment: str) -> str:
 def share_rows(page: str) -> list[tuple[str, ...]]:
     """The admin order page's share tables as (role, beneficiary, ratio, amount, reversed, status) rows."""
     return [tuple(text(cell) for cell in CELL.findall(row)) for row in ROW.findall(page)]
+
+
+def blueprints_of(endpoint: str) -> list[str]:
+    """The blueprints whose before_request run for this endpoint, innermost first: admin.brands.index ->
+    admin.brands, admin (as Flask's request.blueprints reads them)."""
+    parts = endpoint.split(".")[:-1]
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def checks_of(app, endpoint: str) -> list:
+    """Every before_request function a request to this endpoint runs, the app's own aside."""
+    return [check for name in blueprints_of(endpoint) for check in app.before_request_funcs.get(name, ())]
+
+
+def platform_only(app, endpoint: str) -> bool:
+    """Pages only the platform runs: their blueprint, or one it is nested in, refuses brand admins."""
+    return require_platform_admin in checks_of(app, endpoint)

@@ -9,8 +9,8 @@ admin gets 404 on every URL that names a record of brand B (and their own, empty
 brand B's admin and a platform admin open every page (never a 403, 404 or 500), and a GET of a
 POST-only URL is 405; a POST without a CSRF token is 400 and changes nothing. Brand A's admin naming
 their own order or store with brand B's refund or guide under it gets 404 too. Pages only the platform runs
-(views marked by mall.admin.access.platform_only, such as a brand's commission cap) answer 403 to every brand
-admin, brand B's included, and open for the platform admin.
+(the blueprints that run mall.admin.access.require_platform_admin, such as a brand's commission cap) answer 403
+to every brand admin, brand B's included, and open for the platform admin.
 """
 import re
 from datetime import timedelta
@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter
 
 from mall.accounts.models import Role
-from mall.admin.product_import_jobs import enqueue_import
+from mall.admin.products.import_jobs import enqueue_import
 from mall.audit.models import AuditLog
 from mall.audit.service import record
 from mall.clock import utcnow
@@ -30,7 +30,7 @@ from mall.jobs.settle import settle_due
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from tests.conftest import csrf_from
-from tests.integration.admin_support import EN
+from tests.integration.admin_support import EN, platform_only
 from tests.integration.commission_support import T0, Books, days
 
 # Roles refused outright, whatever the URL; guides and managers work in one of brand B's stores.
@@ -133,7 +133,7 @@ def urls_of(rule, values) -> list[str]:
 def platform_urls(app, walk) -> set[tuple[str, str]]:
     """(method, url) of the pages marked platform-only: every brand admin gets 403 there."""
     return {(method, url) for rule in admin_rules(app)
-            if getattr(app.view_functions[rule.endpoint], "platform_only", False)
+            if platform_only(app, rule.endpoint)
             for url in urls_of(rule, walk.values()) for method in ("GET", "POST") if method in rule.methods}
 
 

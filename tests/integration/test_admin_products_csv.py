@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mall.accounts.models import Role
-from mall.admin.product_import_jobs import enqueue_import
+from mall.admin.products.import_jobs import enqueue_import
 from mall.catalog.models import Product, Sku
 from mall.clock import utcnow
 from mall.jobs.imports import run_queued_imports

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mall.accounts.models import Role
-from mall.admin.report_queries import sales_report
+from mall.admin.reports.queries import sales_report
 from mall.referral.attribution import Credit
 from tests.integration.admin_support import EN, text
 from tests.integration.commission_support import Books

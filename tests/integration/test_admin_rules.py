@@ -235,7 +235,7 @@ def test_a_refusal_by_any_domain_saves_no_domain_and_every_refusal_shows(client,
 
 def test_a_refusal_at_the_last_moment_takes_back_the_other_domains_changes(client, make, login_as, db, monkeypatch):
     """Commission checks again under its lock (the cap may have moved): if it refuses then, nothing is kept."""
-    from mall.admin import rules
+    from mall.admin.rules import routes as rules
 
     domains = [(fields, check if fields else (lambda *_args: None), save) for fields, check, save in rules.DOMAINS]
     monkeypatch.setattr(rules, "DOMAINS", tuple(domains))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 import mall
 from mall.accounts.models import Role, User
-from mall.admin.product_import_jobs import enqueue_import
+from mall.admin.products.import_jobs import enqueue_import
 from mall.catalog.models import Product
 from mall.clean_form import CleanForm
 from mall.clock import utcnow
@@ -108,6 +108,6 @@ def test_a_nul_in_a_background_import_is_reported_per_row(db, admin):
 
 
 def job_errors(job):
-    from mall.admin.product_import_jobs import job_result
+    from mall.admin.products.import_jobs import job_result
 
     return job_result(job).errors

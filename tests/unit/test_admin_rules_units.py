@@ -1,8 +1,8 @@
 """The rules page's unit conversions and its example-order preview (pure functions)."""
 import pytest
 
-from mall.admin.rules_forms import bp_to_percent, percent_to_bp
-from mall.admin.rules_preview import preview
+from mall.admin.rules.forms import bp_to_percent, percent_to_bp
+from mall.admin.rules.preview import preview
 
 DEFAULTS = {"levels": 2, "level1_bp": 1000, "level2_bp": 500, "level3_bp": 0, "guide_bp": 300, "store_bp": 200,
             "max_total_bp": 3000}

@@ -5,10 +5,10 @@ from itertools import product
 
 import pytest
 
-from mall.orders.contact import normalize_phone
 from mall.orders.models import OrderStatus as S
 from mall.orders.numbers import order_number, order_token
 from mall.orders.states import TRANSITIONS, can_move, sources
+from mall.phones import normalize_phone
 
 ALLOWED = {
     (S.PENDING_PAYMENT, S.PAID), (S.PENDING_PAYMENT, S.CANCELLED),

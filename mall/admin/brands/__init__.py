@@ -1,0 +1,1 @@
+"""The platform's brand pages: every brand's commission cap. Platform admins only."""

@@ -1,0 +1,1 @@
+"""Stores: the brand's stores, their staff, posters and QR codes."""
