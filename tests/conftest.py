@@ -2,16 +2,17 @@
 
 The schema is built by running the real migrations, so a test run also proves them.
 Each test starts with empty tables: it runs inside one connection-level transaction that is rolled back
-at its end, every session of the test (its own, each request's, each job's) joined to it with SAVEPOINTs
-(SQLAlchemy's "join a session into an external transaction"), so their commits are real to them and
-nothing outlives the test. Tests that need real commits seen from other connections (threads, a live
-server, a second app, PostgreSQL's COMMIT-time checks, looking at locks) are marked `real_commits`:
-they run on the pool's connections and the tables are emptied afterwards.
+at its end, every session of the test (its own, each request's, each job's, another app instance's in the
+same thread) joined to it with SAVEPOINTs (SQLAlchemy's "join a session into an external transaction"),
+so their commits are real to them and nothing outlives the test. Tests whose commits must be seen from
+other connections (threads, a live server) or that look at other connections' locks are marked
+`real_commits`: they run on the pool's connections and the tables are emptied afterwards.
 """
 import contextvars
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 from flask import has_app_context
@@ -80,29 +81,24 @@ class _JoinedSession(FlaskSession):
         return self.bind
 
 
+@contextmanager
 def _rolled_back():
     """Swap db.session for sessions joined to one connection whose transaction is rolled back at the end."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def scope():
-        connection = _db.engine.connect()
-        outer = connection.begin()
-        original = _db.session
-        factory = sessionmaker(db=_db, class_=_JoinedSession, bind=connection, query_cls=_db.Query,
-                               join_transaction_mode="create_savepoint")
-        _db.session = scoped_session(factory, scopefunc=_app_ctx_id)
-        if connection.dialect.name == "postgresql":
-            event.listen(factory, "before_commit", _check_deferred_constraints)
-        try:
-            yield
-        finally:
-            _db.session.remove()
-            _db.session = original
-            outer.rollback()
-            connection.close()
-
-    return scope()
+    connection = _db.engine.connect()
+    outer = connection.begin()
+    original = _db.session
+    factory = sessionmaker(db=_db, class_=_JoinedSession, bind=connection, query_cls=_db.Query,
+                           join_transaction_mode="create_savepoint")
+    _db.session = scoped_session(factory, scopefunc=_app_ctx_id)  # one session per app context, as before
+    if connection.dialect.name == "postgresql":
+        event.listen(factory, "before_commit", _check_deferred_constraints)
+    try:
+        yield
+    finally:
+        _db.session.remove()
+        _db.session = original
+        outer.rollback()
+        connection.close()
 
 
 def _check_deferred_constraints(session) -> None:
