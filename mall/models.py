@@ -14,6 +14,22 @@ from mall.commission.models import (  # noqa: F401
                                     Withdrawal,
 )
 from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
+from mall.journeys.models import (  # noqa: F401
+                                  JourneyCustomer,
+                                  JourneyCustomerTag,
+                                  JourneySettings,
+                                  JourneyStateChange,
+                                  JourneyTag,
+                                  JourneyTagChange,
+)
+from mall.journeys.sop_models import (  # noqa: F401
+                                      JourneyEnrolment,
+                                      JourneySequence,
+                                      JourneyStep,
+                                      JourneyStepOrder,
+                                      JourneyStepOutcome,
+                                      JourneyStepTouch,
+)
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.orders.settings import OrderSettings  # noqa: F401
 from mall.outbox.models import OutboxEvent  # noqa: F401

@@ -11,5 +11,6 @@ def register() -> None:
 
     spend.provide(spent_with_brand)  # the partner rule "has spent ¥X" asks orders (referral sits below it)
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
+    import mall.journeys.subscribers  # noqa: F401  (customer states, rule tags, step results)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)

@@ -51,6 +51,9 @@ class Touch(db.Model):
     target: Mapped[str] = mapped_column(String(40), default="")  # e.g. "product:ABC1234", "home"
     visitor_key: Mapped[str] = mapped_column(String(40))  # the signed visitor cookie's id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The link's ?j= marker, opaque here: a journey step's link puts its step there (mall.journeys.links),
+    # so a touch, and the order after it, can be traced to the follow-up that sent it.
+    ref: Mapped[str] = mapped_column(String(24), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     partner = relationship("Partner")
