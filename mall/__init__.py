@@ -112,13 +112,15 @@ def _register_blueprints(app: Flask) -> None:
     from mall.admin import bp as admin_bp
     from mall.i18n import bp as i18n_bp
     from mall.partner.routes import bp as partner_bp
+    from mall.partner.today import bp as today_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
     from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
 
-    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp):
+    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, today_bp,
+               referral_bp):
         app.register_blueprint(bp)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.

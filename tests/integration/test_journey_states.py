@@ -1,0 +1,66 @@
+"""Journey states from the mall's own events: bindings, visits, orders, refunds, and the silent timer."""
+from sqlalchemy import select
+
+from mall.journeys.customers import customer_of
+from mall.journeys.models import JourneyStateChange
+from mall.journeys.settings import journey_settings_for
+from mall.journeys.tick import silent_tick
+from mall.orders.models import RefundStatus
+from mall.orders.refunds import book_refund, request_refund
+from tests.integration.journey_support import T0, buy, days, shop, visit
+
+
+def _changes(session, customer):
+    return [(c.from_state, c.to_state, c.cause) for c in session.scalars(
+        select(JourneyStateChange).where(JourneyStateChange.customer_id == customer.id).order_by(JourneyStateChange.id))]
+
+
+def test_a_bound_customer_is_new_then_interested_then_purchased_then_repeat(db, make):
+    s = shop(make, db.session)
+    alice = make.user(name="王小明")
+    visit(db.session, s, alice, at=T0)
+    db.session.commit()
+    customer = customer_of(db.session, s.brand.id, alice.id)
+    assert (customer.state, customer.guide_id, customer.visits) == ("new", s.guide.id, 1)
+    visit(db.session, s, alice, at=T0 + days(1))
+    buy(db.session, s, alice, at=T0 + days(2))
+    assert customer_of(db.session, s.brand.id, alice.id).state == "purchased"
+    buy(db.session, s, alice, at=T0 + days(3))
+    customer = customer_of(db.session, s.brand.id, alice.id)
+    assert (customer.state, customer.orders, customer.spent_fen) == ("repeat", 2, 2 * 12800)
+    assert _changes(db.session, customer) == [(None, "new", "bound"), ("new", "interested", "visit"),
+                                              ("interested", "purchased", "order_paid"),
+                                              ("purchased", "repeat", "order_paid")]
+    assert customer.state_entry == 4
+
+
+def test_a_full_refund_takes_the_order_back_out_of_the_state(db, make):
+    s = shop(make, db.session)
+    bob = make.user(name="李娜")
+    visit(db.session, s, bob, at=T0)
+    order = buy(db.session, s, bob, at=T0 + days(1))
+    refund = request_refund(db.session, order.id, items=None, reason="broken", now=T0 + days(2))
+    refund.status = RefundStatus.APPROVED  # as the provider's answer leaves it (payments are tested elsewhere)
+    db.session.flush()
+    book_refund(db.session, refund.id, now=T0 + days(2))
+    db.session.commit()
+    customer = customer_of(db.session, s.brand.id, bob.id)
+    assert (customer.state, customer.orders, customer.spent_fen) == ("new", 0, 0)
+    assert _changes(db.session, customer)[-1] == ("purchased", "new", "refunded")
+
+
+def test_the_silent_timer_moves_only_quiet_customers_once_and_activity_brings_them_back(db, make):
+    s = shop(make, db.session)
+    journey_settings_for(db.session, s.brand.id).silent_days = 10
+    quiet, busy = make.user(name="赵一"), make.user(name="钱二")
+    visit(db.session, s, quiet, at=T0)
+    visit(db.session, s, busy, at=T0)
+    visit(db.session, s, busy, at=T0 + days(8))
+    db.session.commit()
+    assert silent_tick(db.session, now=T0 + days(10)) == 1
+    assert silent_tick(db.session, now=T0 + days(10, )) == 0  # a second host, or a second run: nothing left
+    assert customer_of(db.session, s.brand.id, quiet.id).state == "silent"
+    assert customer_of(db.session, s.brand.id, busy.id).state == "interested"
+    visit(db.session, s, quiet, at=T0 + days(12))
+    db.session.commit()
+    assert customer_of(db.session, s.brand.id, quiet.id).state == "interested"  # two visits now
