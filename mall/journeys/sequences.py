@@ -30,10 +30,12 @@ def sequences_of_brand(session, brand_id: int) -> list[JourneySequence]:
                                 .order_by(JourneySequence.state, JourneySequence.id)))
 
 
-def sequence_of_brand(session, brand_id: int, sequence_id: int) -> JourneySequence | None:
-    """The brand's sequence; another brand's is None, exactly like one that does not exist."""
-    return session.scalar(select(JourneySequence).where(JourneySequence.id == sequence_id,
-                                                        JourneySequence.brand_id == brand_id))
+def sequence_of_brand(session, brand_id: int | None, sequence_id: int) -> JourneySequence | None:
+    """The brand's sequence (any brand's for None, the platform); another brand's is None, like a missing one."""
+    query = select(JourneySequence).where(JourneySequence.id == sequence_id)
+    if brand_id is not None:
+        query = query.where(JourneySequence.brand_id == brand_id)
+    return session.scalar(query)
 
 
 def save_sequence(session, brand_id: int, sequence: JourneySequence | None, *, name: str, state: str,
@@ -88,6 +90,10 @@ def save_step(session, brand_id: int, sequence_id: int, step: JourneyStep | None
     return step
 
 
-def step_of_brand(session, brand_id: int, step_id: int) -> JourneyStep | None:
-    return session.scalar(select(JourneyStep).join(JourneySequence, JourneySequence.id == JourneyStep.sequence_id)
-                          .where(JourneyStep.id == step_id, JourneySequence.brand_id == brand_id))
+def step_of_brand(session, brand_id: int | None, step_id: int) -> JourneyStep | None:
+    """The step if its sequence is the brand's (any brand's for None)."""
+    query = select(JourneyStep).join(JourneySequence, JourneySequence.id == JourneyStep.sequence_id) \
+        .where(JourneyStep.id == step_id)
+    if brand_id is not None:
+        query = query.where(JourneySequence.brand_id == brand_id)
+    return session.scalar(query)

@@ -27,6 +27,7 @@ from mall.clock import utcnow
 from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
+from mall.journeys.sequences import save_sequence, save_step
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from tests.conftest import csrf_from
@@ -70,6 +71,10 @@ class Walk:
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
+        self.sequence = save_sequence(session, books.brand.id, None, name="Brand B Secret Journey", state="new",
+                                      tag_id=None, reentry="every_entry", active=True, now=T0)
+        self.step = save_step(session, books.brand.id, self.sequence.id, None, day_offset=0, channel="chat",
+                              template="{first_name}", now=T0)
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
         self.product.title, self.store.name = "Brand B Secret Oolong", "Brand B Secret Store"
@@ -84,7 +89,7 @@ class Walk:
     def secrets(self) -> list[str]:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
-                self.store.name, self.brand.name, "Brand B Secret Reason"]
+                self.store.name, self.brand.name, "Brand B Secret Reason", self.sequence.name]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new admin route with a new variable name adds it here."""
@@ -101,6 +106,8 @@ class Walk:
             "account_id": self.books.sharer.user_id,  # a partner of brand B, to sign out everywhere
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
+            "sequence_id": self.sequence.id,
+            "step_id": self.step.id,
         }
 
 

@@ -1,0 +1,138 @@
+"""The journey pages: the brand admin's sequences and steps (bad input refused, nothing changed, other brands
+not found), and the guide's daily list (masked contact, message ready, done / skip / later, only their own)."""
+from sqlalchemy import func, select
+
+from mall.accounts.models import Role
+from mall.clock import utcnow
+from mall.journeys.sop_models import JourneySequence, JourneyStep, JourneyStepOutcome
+from mall.journeys.tags import create_tag
+from mall.referral.partners import ensure_guide_partner
+from tests.conftest import csrf_from
+from tests.integration.admin_support import EN, follow, post, text
+from tests.integration.journey_support import days, sequence, shop, visit
+
+
+def _count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_admin_builds_a_sequence_step_by_step(client, login_as, make, db):
+    s = shop(make, db.session)
+    login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
+    page = follow(client, post(client, "/admin/journeys/sequences", {
+        "name": "新客欢迎", "state": "new", "tag_id": "0", "reentry": "every_entry", "active": "y"},
+        token_from="/admin/journeys"))
+    assert "新客欢迎" in page
+    seq = db.session.scalar(select(JourneySequence))
+    page = follow(client, post(client, f"/admin/journeys/sequences/{seq.id}/steps", {
+        "day_offset": "3", "channel": "chat", "template": "{first_name}您好，{product}：{link}",
+        "product_code": s.product.code.lower()}, token_from="/admin/journeys"))
+    step = db.session.scalar(select(JourneyStep))
+    assert (step.day_offset, step.product_id) == (3, s.product.id)
+    assert "Step added." in page and 'id="result-' in page
+
+
+def test_bad_steps_are_refused_with_a_reason_and_change_nothing(client, login_as, make, db):
+    s = shop(make, db.session)
+    seq = sequence(db.session, s, "new", offsets=())
+    other = shop(make, db.session)
+    login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
+    url = f"/admin/journeys/sequences/{seq.id}/steps"
+    good = {"day_offset": "0", "channel": "chat", "template": "{first_name}您好"}
+    for change, reason in [({"template": "{frist_name}您好"}, "Unknown placeholder: {frist_name}"),
+                           ({"day_offset": "-1"}, "Please enter a day between 0 and 365."),
+                           ({"day_offset": "366"}, "Please enter a day between 0 and 365."),
+                           ({"day_offset": "三"}, "Please enter a day between 0 and 365."),
+                           ({"channel": "sms"}, "Not a valid choice"),
+                           ({"product_code": other.product.code}, "No product of your brand has this code.")]:
+        response = post(client, url, {**good, **change}, token_from="/admin/journeys")
+        assert response.status_code == 422, change
+        assert reason in text(response.get_data(as_text=True)), change
+    assert _count(db, JourneyStep) == 0
+
+
+def test_another_brands_sequence_step_and_tag_cannot_be_used(client, login_as, make, db):
+    s = shop(make, db.session)
+    other = shop(make, db.session)
+    theirs = sequence(db.session, other, "new", offsets=(0,))
+    their_tag = create_tag(db.session, other.brand.id, name="别家", rule="manual", value="", now=utcnow())
+    db.session.commit()
+    login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
+    assert client.get(f"/admin/journeys/sequences/{theirs.id}", headers=EN).status_code == 404
+    step_data = {"day_offset": "1", "channel": "chat", "template": "x"}
+    assert post(client, f"/admin/journeys/sequences/{theirs.id}/steps", step_data,
+                token_from="/admin/journeys").status_code == 404
+    assert post(client, f"/admin/journeys/steps/{theirs.steps[0].id}", step_data,
+                token_from="/admin/journeys").status_code == 404
+    response = post(client, "/admin/journeys/sequences", {"name": "x", "state": "new", "tag_id": str(their_tag.id),
+                                                          "reentry": "every_entry"}, token_from="/admin/journeys")
+    assert response.status_code == 422
+    assert "Please choose one of your brand's tags." in text(response.get_data(as_text=True))
+    assert _count(db, JourneySequence) == 1 and _count(db, JourneyStep) == 1
+
+
+def test_tags_and_silent_days_are_saved_and_checked(client, login_as, make, db):
+    s = shop(make, db.session)
+    login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
+    assert post(client, "/admin/journeys/tags", {"name": "大客户", "rule": "spent_over", "value": "abc"},
+                token_from="/admin/journeys").status_code == 422
+    follow(client, post(client, "/admin/journeys/tags", {"name": "大客户", "rule": "spent_over", "value": "50000"},
+                        token_from="/admin/journeys"))
+    assert post(client, "/admin/journeys/tags", {"name": "大客户", "rule": "manual"},
+                token_from="/admin/journeys").status_code == 422  # the same name twice
+    assert post(client, "/admin/journeys/settings", {"silent_days": "0"}, token_from="/admin/journeys"
+                ).status_code == 422
+    page = follow(client, post(client, "/admin/journeys/settings", {"silent_days": "45"},
+                               token_from="/admin/journeys"))
+    assert 'value="45"' in page
+
+
+def _guide_login(client, login_as, s):
+    login_as(s.guide_user)
+    return client.get("/partner/today", headers=EN)
+
+
+def test_the_guide_sees_todays_customers_masked_with_the_message_ready_and_marks_one_done(client, login_as, make, db):
+    s = shop(make, db.session)
+    sequence(db.session, s, "new", offsets=(0, 3), template="{first_name}您好，我是{guide_name}：{link}")
+    alice = make.user(name="王小明", phone="13812345678")
+    visit(db.session, s, alice, at=utcnow() - days(1))
+    db.session.commit()
+    page = _guide_login(client, login_as, s).get_data(as_text=True)
+    assert "王**" in page and "138****5678" in page and "13812345678" not in page
+    assert "小明您好，我是张小雨：http://" in page and "?j=" in page
+    assert "overdue by 1 day" in page
+    action = [line for line in page.split('"') if line.startswith("/partner/today/")][0]
+    response = client.post(action, data={"outcome": "done", "csrf_token": csrf_from(page)}, headers=EN)
+    assert "Marked done." in follow(client, response)
+    again = client.post(action, data={"outcome": "done", "csrf_token": csrf_from(page)},
+                        headers={**EN, "HX-Request": "true"})
+    assert "Already recorded." in again.get_data(as_text=True)
+    assert _count(db, JourneyStepOutcome) == 1
+    assert "Nothing to follow up today." in client.get("/partner/today", headers=EN).get_data(as_text=True)
+
+
+def test_a_guide_cannot_mark_another_guides_customer(client, login_as, make, db):
+    s = shop(make, db.session)
+    sequence(db.session, s, "new", offsets=(0,))
+    alice = make.user(name="王小明")
+    visit(db.session, s, alice, at=utcnow())
+    other_user = make.user(Role.GUIDE, store=s.store, name="刘一鸣")
+    ensure_guide_partner(db.session, user_id=other_user.id, now=utcnow())
+    db.session.commit()
+    page = _guide_login(client, login_as, s).get_data(as_text=True)
+    action = [line for line in page.split('"') if line.startswith("/partner/today/")][0]
+    client.post("/logout", data={"csrf_token": csrf_from(page)})
+    login_as(other_user)
+    mine = client.get("/partner/today", headers=EN).get_data(as_text=True)
+    assert "王**" not in mine
+    response = client.post(action, data={"outcome": "done", "csrf_token": csrf_from(mine)}, headers=EN)
+    assert "This customer is not on your list." in follow(client, response)
+    assert _count(db, JourneyStepOutcome) == 0
+
+
+def test_only_guides_have_a_daily_list(client, login_as, make, db):
+    s = shop(make, db.session)
+    assert client.get("/partner/today").status_code in (302, 303)
+    login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
+    assert client.get("/partner/today").status_code == 404
