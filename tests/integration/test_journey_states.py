@@ -64,3 +64,23 @@ def test_the_silent_timer_moves_only_quiet_customers_once_and_activity_brings_th
     visit(db.session, s, quiet, at=T0 + days(12))
     db.session.commit()
     assert customer_of(db.session, s.brand.id, quiet.id).state == "interested"  # two visits now
+
+
+def test_the_tick_command_moves_quiet_customers_into_the_silent_sequence(db, make, runner):
+    from mall.clock import utcnow
+    from mall.journeys.sop_models import JourneyEnrolment
+    from tests.integration.journey_support import sequence
+
+    s = shop(make, db.session)
+    silent_seq = sequence(db.session, s, "silent", offsets=(0, 7))
+    quiet = make.user(name="孙三")
+    visit(db.session, s, quiet, at=utcnow() - days(31))
+    db.session.commit()
+    result = runner.invoke(args=["mall", "journeys-tick"])
+    assert result.output.strip() == "1 customers became silent"
+    assert runner.invoke(args=["mall", "journeys-tick"]).output.strip() == "0 customers became silent"
+    customer = customer_of(db.session, s.brand.id, quiet.id)
+    enrolment = db.session.scalar(select(JourneyEnrolment).where(JourneyEnrolment.customer_id == customer.id,
+                                                                JourneyEnrolment.ended_at.is_(None)))
+    assert (customer.state, enrolment.sequence_id) == ("silent", silent_seq.id)
+    assert _changes(db.session, customer)[-1] == ("new", "silent", "silent_timer")
