@@ -12,6 +12,7 @@ from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_journeys import load_demo_customers, load_demo_sequences
 from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
 from mall.orders.models import Order
@@ -57,8 +58,11 @@ def load_demo() -> str:
     for position, item in enumerate(PRODUCTS):
         _product(session, brands[item.brand], item, position, now)
     unit_of_work.commit(session)
+    load_demo_sequences(session, now)
     load_demo_partners(session, now)
     orders = load_demo_orders(session, now)
+    unit_of_work.commit(session)
+    load_demo_customers(session, now, DEMO_PASSWORD)
     unit_of_work.commit(session)
     return summary(session, orders)
 
@@ -143,6 +147,7 @@ def summary(session, orders: int) -> str:
         "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
         f"  {URL}/p/H7SMB8Y/SYTEA2   {URL}/shop/ZXTEA3   {URL}/p/9PWSHDF/GDZXY8   {URL}/s/{STORE_CODES[0]}",
     ]
+    lines.append(f"Journeys: 张小雨 (13800000011) has follow-ups due today at {URL}/partner/today")
     width = max(len(role) for role, *_ in PEOPLE)
     for role, login, name, *_ in PEOPLE:
         lines.append(f"  {role.value:<{width}}  {login:<22} {DEMO_PASSWORD}  {name}")
