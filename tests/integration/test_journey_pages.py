@@ -136,3 +136,18 @@ def test_only_guides_have_a_daily_list(client, login_as, make, db):
     assert client.get("/partner/today").status_code in (302, 303)
     login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
     assert client.get("/partner/today").status_code == 404
+
+
+def test_the_store_manager_sees_each_guides_follow_up_completion(client, login_as, make, db):
+    s = shop(make, db.session)
+    sequence(db.session, s, "new", offsets=(0,))
+    for name in ("甲", "乙", "丙"):
+        visit(db.session, s, make.user(name=name), at=utcnow() - days(1))
+    db.session.commit()
+    page = _guide_login(client, login_as, s).get_data(as_text=True)
+    action = [line for line in page.split('"') if line.startswith("/partner/today/")][0]
+    client.post(action, data={"outcome": "done", "csrf_token": csrf_from(page)}, headers=EN)
+    client.post("/logout", data={"csrf_token": csrf_from(page)})
+    login_as(make.user(Role.STORE_MANAGER, store=s.store))
+    store_page = text(client.get("/partner/store", headers=EN).get_data(as_text=True))
+    assert "Follow-ups Guide Open Done Skipped 张小雨 2 1 0" in store_page
