@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall import unit_of_work
+from mall.catalog import ordering
 from mall.catalog.listing import published_products, tiles
 from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
@@ -79,7 +80,9 @@ def storefront(partner_code: str):
     if not request.headers.get("HX-Request"):  # turning pages is not another visit
         _visit(partner.brand_id, partner_code=partner.code, channel="storefront", target="storefront")
     page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
-    context = dict(brand=brand, sharer_name=sharer_name, page=page, tiles=tiles(page.items, now=utcnow()))
+    products = ordering.for_customer(db.session, page.items, brand_id=brand.id,
+                                     user_id=current_user.id if current_user.is_authenticated else None)
+    context = dict(brand=brand, sharer_name=sharer_name, page=page, tiles=tiles(products, now=utcnow()))
     if request.headers.get("HX-Request"):
         return render_template("referral/_storefront_grid.html", **context)
     return render_template("referral/storefront.html", **context)

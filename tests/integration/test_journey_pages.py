@@ -151,3 +151,25 @@ def test_the_store_manager_sees_each_guides_follow_up_completion(client, login_a
     login_as(make.user(Role.STORE_MANAGER, store=s.store))
     store_page = text(client.get("/partner/store", headers=EN).get_data(as_text=True))
     assert "Follow-ups Guide Open Done Skipped 张小雨 2 1 0" in store_page
+
+
+def test_a_returning_customer_sees_what_they_opened_first_and_what_they_bought_last(client, login_as, make, db):
+    s = shop(make, db.session)  # Jasmine Tea, the oldest product
+    cups = make.product(s.brand, title="Celadon Cups")
+    pot = make.product(s.brand, title="Clay Teapot")  # the newest: first for anybody else
+    alice = make.user(name="王小明")
+    visit(db.session, s, alice, at=utcnow() - days(2), target=f"product:{cups.code}")
+    from tests.integration.journey_support import buy
+    buy(db.session, s, alice, at=utcnow() - days(1))  # Jasmine Tea
+    db.session.commit()
+
+    def titles(html):
+        return sorted(("Jasmine Tea", "Celadon Cups", "Clay Teapot"), key=html.index)
+
+    assert titles(client.get(f"/b/{s.brand.slug}").get_data(as_text=True)) == \
+        ["Clay Teapot", "Celadon Cups", "Jasmine Tea"]
+    login_as(alice)
+    assert titles(client.get(f"/b/{s.brand.slug}").get_data(as_text=True)) == \
+        ["Celadon Cups", "Clay Teapot", "Jasmine Tea"]
+    assert titles(client.get(f"/shop/{s.guide.code}").get_data(as_text=True)) == \
+        ["Celadon Cups", "Clay Teapot", "Jasmine Tea"]
