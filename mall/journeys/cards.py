@@ -9,6 +9,7 @@ from mall.journeys.daily import Due, overdue_days
 from mall.journeys.links import step_link
 from mall.journeys.messages import fill
 from mall.journeys.personalisation import personal_order
+from mall.journeys.tags import tag_names
 from mall.privacy import first_name, mask_name, mask_phone
 from mall.referral.models import Partner
 
@@ -19,6 +20,7 @@ SUGGESTION_POOL = 50  # the newest published products a suggestion is picked fro
 class Card:
     enrolment_id: int
     step_id: int
+    customer_id: int
     name: str  # masked
     phone: str  # masked
     state: str
@@ -31,6 +33,7 @@ class Card:
     message: str
     link: str
     suggestion: str  # a product title, "" when none
+    tags: tuple[str, ...] = ()
 
 
 def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_start: datetime) -> list[Card]:
@@ -41,6 +44,7 @@ def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_sta
         if product_ids else {}
     pool = list(session.scalars(select(Product).where(Product.brand_id == guide.brand_id, Product.published)
                                 .order_by(Product.created_at.desc(), Product.id.desc()).limit(SUGGESTION_POOL)))
+    names = tag_names(session, [item.customer_id for item in items])
     result = []
     for item in items:
         product = named.get(item.product_id)
@@ -52,10 +56,10 @@ def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_sta
         message = fill(item.template, values)
         if item.channel == "chat" and "{link}" not in item.template:
             message = f"{message}\n{link}"  # a chat message always carries the step's link, so it can be credited
-        result.append(Card(item.enrolment_id, item.step_id, mask_name(item.user_name), mask_phone(item.user_phone),
+        result.append(Card(item.enrolment_id, item.step_id, item.customer_id, mask_name(item.user_name), mask_phone(item.user_phone),
                            item.state, item.state_since, item.sequence_name, item.day_offset, item.channel,
                            overdue_days(item, day_start), item.postponed, message, link,
-                           suggestion.title if suggestion else ""))
+                           suggestion.title if suggestion else "", tuple(names[item.customer_id])))
     return result
 
 

@@ -115,3 +115,21 @@ def _log(session, customer, tag_id: int, change: str, *, cause: str, actor_user_
                                  actor_user_id=actor_user_id, created_at=now))
     publish(session, CustomerTagChanged(now=now, customer_id=customer.id, brand_id=customer.brand_id,
                                         tag_id=tag_id, change=change, cause=cause))
+
+
+def tag_by_guide(session, *, guide_id: int, customer_id: int, tag_id: int, remove: bool, actor_user_id: int,
+                 now: datetime) -> bool:
+    """A guide puts a manual tag of their brand on their own customer (or takes it off); anything else refused."""
+    customer = session.get(JourneyCustomer, customer_id)
+    if customer is None or customer.guide_id != guide_id:
+        raise TagError(_l("This customer is not on your list."))
+    tag = session.get(JourneyTag, tag_id)
+    if tag is None or tag.brand_id != customer.brand_id or tag.rule != "manual":
+        raise TagError(_l("Please choose one of your brand's manual tags."), field="tag_id")
+    change = remove_tag if remove else add_tag
+    return change(session, customer, tag, cause="manual", now=now, actor_user_id=actor_user_id)
+
+
+def manual_tags(session, brand_id: int) -> list[JourneyTag]:
+    return list(session.scalars(select(JourneyTag).where(JourneyTag.brand_id == brand_id, JourneyTag.rule == "manual")
+                                .order_by(JourneyTag.name)))

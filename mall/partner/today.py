@@ -16,9 +16,10 @@ from mall.clock import utcnow
 from mall.extensions import db
 from mall.journeys.cards import cards
 from mall.journeys.daily import FollowUpError, act, due_today
+from mall.journeys.tags import TagError, manual_tags, tag_by_guide
 from mall.partner.days import day_start_utc, local_date
 from mall.partner.queries import membership_for, memberships
-from mall.partner.today_forms import FollowUpForm
+from mall.partner.today_forms import CustomerTagForm, FollowUpForm
 
 bp = Blueprint("today", __name__, url_prefix="/partner/today")
 PER_PAGE = 20
@@ -52,7 +53,7 @@ def index():
                            pages=max((len(due) + PER_PAGE - 1) // PER_PAGE, 1), brand_args=brand_args,
                            cards=cards(db.session, shown, guide=guide, guide_name=current_user.name,
                                        day_start=day_start),
-                           form=FollowUpForm(formdata=None))
+                           form=FollowUpForm(formdata=None), tags=manual_tags(db.session, guide.brand_id))
 
 
 @bp.post("/<int:enrolment_id>/<int:step_id>")
@@ -73,6 +74,23 @@ def follow_up(enrolment_id: int, step_id: int):
         return _answer(_("Already recorded."), "success", back)
     messages = {"done": _("Marked done."), "skipped": _("Skipped."), "later": _("Moved to tomorrow.")}
     return _answer(messages[form.outcome.data], "success", back)
+
+
+@bp.post("/customers/<int:customer_id>/tags")
+@login_required
+def tag_customer(customer_id: int):
+    guide = _guide()
+    back = url_for("today.index", **({"brand": request.args["brand"]} if request.args.get("brand") else {}))
+    form = CustomerTagForm().with_tags(manual_tags(db.session, guide.brand_id))
+    if not form.validate():
+        return _answer(_("Please choose one of your brand's manual tags."), "error", back)
+    try:
+        tag_by_guide(db.session, guide_id=guide.id, customer_id=customer_id, tag_id=form.tag_id.data,
+                     remove=form.remove.data == "1", actor_user_id=current_user.id, now=utcnow())
+    except TagError as err:
+        unit_of_work.rollback()
+        return _answer(str(err.message), "error", back)
+    return _answer(_("Tags saved."), "success", back)
 
 
 def _answer(message: str, category: str, back: str):

@@ -1,5 +1,5 @@
 """The guide's daily list forms: the outcome of one follow-up, a manual tag for a customer."""
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired
 
 from mall.clean_form import CleanForm
@@ -11,3 +11,8 @@ class FollowUpForm(CleanForm):
 
 class CustomerTagForm(CleanForm):
     tag_id = SelectField(coerce=int, validate_choice=True)
+    remove = HiddenField(default="0", validators=[AnyOf(("0", "1"))])
+
+    def with_tags(self, tags) -> "CustomerTagForm":
+        self.tag_id.choices = [SelectChoice(t.id, t.name) for t in tags]
+        return self

@@ -156,7 +156,7 @@ def test_the_store_manager_sees_each_guides_follow_up_completion(client, login_a
 def test_a_returning_customer_sees_what_they_opened_first_and_what_they_bought_last(client, login_as, make, db):
     s = shop(make, db.session)  # Jasmine Tea, the oldest product
     cups = make.product(s.brand, title="Celadon Cups")
-    pot = make.product(s.brand, title="Clay Teapot")  # the newest: first for anybody else
+    make.product(s.brand, title="Clay Teapot")  # the newest: first for anybody else
     alice = make.user(name="王小明")
     visit(db.session, s, alice, at=utcnow() - days(2), target=f"product:{cups.code}")
     from tests.integration.journey_support import buy
@@ -173,3 +173,34 @@ def test_a_returning_customer_sees_what_they_opened_first_and_what_they_bought_l
         ["Celadon Cups", "Clay Teapot", "Jasmine Tea"]
     assert titles(client.get(f"/shop/{s.guide.code}").get_data(as_text=True)) == \
         ["Celadon Cups", "Clay Teapot", "Jasmine Tea"]
+
+
+def test_a_guide_tags_their_own_customer_but_not_another_guides(client, login_as, make, db):
+    s = shop(make, db.session)
+    vip = create_tag(db.session, s.brand.id, name="爱喝红茶", rule="manual", value="", now=utcnow())
+    rule_tag = create_tag(db.session, s.brand.id, name="VIP", rule="spent_over", value="100", now=utcnow())
+    sequence(db.session, s, "new", offsets=(0,))
+    alice = make.user(name="王小明")
+    visit(db.session, s, alice, at=utcnow())
+    other = shop(make, db.session)
+    bob = make.user(name="李四")
+    visit(db.session, other, bob, at=utcnow())
+    db.session.commit()
+    from mall.journeys.customers import customer_of
+    from mall.journeys.models import JourneyCustomerTag, JourneyTagChange
+    mine, theirs = customer_of(db.session, s.brand.id, alice.id).id, customer_of(db.session, other.brand.id, bob.id).id
+    page = _guide_login(client, login_as, s).get_data(as_text=True)
+    token = csrf_from(page)
+    assert "Tags saved." in follow(client, client.post(f"/partner/today/customers/{mine}/tags",
+                                                        data={"tag_id": vip.id, "remove": "0", "csrf_token": token},
+                                                        headers=EN))
+    assert "爱喝红茶" in client.get("/partner/today", headers=EN).get_data(as_text=True)
+    refused = client.post(f"/partner/today/customers/{theirs}/tags",
+                          data={"tag_id": vip.id, "remove": "0", "csrf_token": token}, headers=EN)
+    assert "This customer is not on your list." in follow(client, refused)
+    refused = client.post(f"/partner/today/customers/{mine}/tags",
+                          data={"tag_id": rule_tag.id, "remove": "0", "csrf_token": token}, headers=EN)
+    assert "Please choose one of your brand's manual tags." in text(follow(client, refused))
+    assert _count(db, JourneyCustomerTag) == 1
+    change = db.session.scalar(select(JourneyTagChange))
+    assert (change.customer_id, change.change, change.actor_user_id) == (mine, "added", s.guide_user.id)
