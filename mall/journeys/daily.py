@@ -17,7 +17,8 @@ much up to the cap.
 
 Nothing is shown twice for a step: done and skipped write an outcome unique per (enrolment, step) and move
 the enrolment to its next step. A missed step is not dropped: next_due_at stays in the past, so it stays
-on the list, marked as overdue, until the guide acts. "Later" moves the step to the next day.
+on the list, marked as overdue, until the guide acts. "Later" moves the step to the next day. A paused
+sequence's steps wait, off the list, until it is active again.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -72,7 +73,7 @@ def due_today(session, *, guide_id: int, day_end: datetime) -> list[Due]:
         .join(JourneyCustomer, JourneyCustomer.id == JourneyEnrolment.customer_id)
         .join(User, User.id == JourneyCustomer.user_id)
         .where(JourneyEnrolment.guide_id == guide_id, JourneyEnrolment.ended_at.is_(None),
-               JourneyEnrolment.next_due_at <= day_end)
+               JourneyEnrolment.next_due_at <= day_end, JourneySequence.active.is_(True))
         .order_by(JourneyEnrolment.next_due_at, JourneyEnrolment.id).limit(DAILY_MAX)).all()
     items = [Due(*row) for row in rows]
     return sorted(items, key=rank)

@@ -20,6 +20,7 @@ from mall.journeys.tags import TagError, manual_tags, tag_by_guide
 from mall.partner.days import day_start_utc, local_date
 from mall.partner.queries import membership_for, memberships
 from mall.partner.today_forms import CustomerTagForm, FollowUpForm
+from mall.referral.partners import ensure_guide_partner
 
 bp = Blueprint("today", __name__, url_prefix="/partner/today")
 PER_PAGE = 20
@@ -28,6 +29,7 @@ MAX_PAGE = 1000
 
 def _guide():
     """The signed-in guide's partner row for the brand asked for; 404 for anyone else."""
+    ensure_guide_partner(db.session, user_id=current_user.id, now=utcnow())  # as the share centre does
     partner = membership_for(memberships(db.session, current_user.id), request.args.get("brand"))
     if partner is None or current_user.role != Role.GUIDE or current_user.brand_id != partner.brand_id:
         abort(404)

@@ -195,3 +195,17 @@ def test_a_visit_through_another_guides_link_rebinds_and_the_new_state_goes_to_t
     assert customer_of(db.session, s.brand.id, alice.id).guide_id == other.id
     assert _due_on(db.session, s.guide, 2) == []
     assert len(due_today(db.session, guide_id=other.id, day_end=T0 + days(2))) == 1
+
+
+def test_a_paused_sequence_leaves_the_list_until_it_is_active_again(db, make):
+    s = shop(make, db.session)
+    seq = sequence(db.session, s, "new", offsets=(0,))
+    visit(db.session, s, make.user(name="王小明"), at=T0)
+    db.session.commit()
+    assert len(_due_on(db.session, s.guide, 1)) == 1
+    seq.active = False
+    db.session.commit()
+    assert _due_on(db.session, s.guide, 1) == []
+    seq.active = True
+    db.session.commit()
+    assert len(_due_on(db.session, s.guide, 1)) == 1

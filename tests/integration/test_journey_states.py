@@ -84,3 +84,18 @@ def test_the_tick_command_moves_quiet_customers_into_the_silent_sequence(db, mak
                                                                 JourneyEnrolment.ended_at.is_(None)))
     assert (customer.state, enrolment.sequence_id) == ("silent", silent_seq.id)
     assert _changes(db.session, customer)[-1] == ("new", "silent", "silent_timer")
+
+
+def test_a_guest_bound_on_their_browser_becomes_a_journey_customer_when_they_log_in(db, make):
+    from mall.referral.service import claim_visitor
+
+    s = shop(make, db.session)
+    visit(db.session, s, None, at=T0, visitor_key="guest-browser")
+    db.session.commit()
+    alice = make.user(name="王小明")
+    assert customer_of(db.session, s.brand.id, alice.id) is None
+    claim_visitor(db.session, visitor_key="guest-browser", user_id=alice.id, now=T0 + days(1))
+    db.session.commit()
+    customer = customer_of(db.session, s.brand.id, alice.id)
+    assert (customer.state, customer.guide_id) == ("new", s.guide.id)
+    assert _changes(db.session, customer) == [(None, "new", "bound")]
