@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from mall.accounts.models import User
 from mall.domain import DomainError
 from mall.events import publish
 from mall.journeys.enrolment import end_running, enrol_matching
@@ -133,3 +134,18 @@ def tag_by_guide(session, *, guide_id: int, customer_id: int, tag_id: int, remov
 def manual_tags(session, brand_id: int) -> list[JourneyTag]:
     return list(session.scalars(select(JourneyTag).where(JourneyTag.brand_id == brand_id, JourneyTag.rule == "manual")
                                 .order_by(JourneyTag.name)))
+
+
+def tag_by_admin(session, *, brand_id: int, phone: str, tag_id: int, remove: bool, actor_user_id: int,
+                 now: datetime) -> bool:
+    """A brand admin sets a manual tag on a customer of the brand found by mobile number."""
+    user_id = session.scalar(select(User.id).where(User.phone == phone)) if phone else None
+    customer = session.scalar(select(JourneyCustomer).where(JourneyCustomer.brand_id == brand_id,
+                                                            JourneyCustomer.user_id == user_id)) if user_id else None
+    if customer is None:  # another brand's customer reads exactly like an unknown number
+        raise TagError(_l("No customer of your brand has this number."), field="phone")
+    tag = session.get(JourneyTag, tag_id)
+    if tag is None or tag.brand_id != brand_id or tag.rule != "manual":
+        raise TagError(_l("Please choose one of your brand's manual tags."), field="tag_id")
+    change = remove_tag if remove else add_tag
+    return change(session, customer, tag, cause="manual", now=now, actor_user_id=actor_user_id)

@@ -204,3 +204,28 @@ def test_a_guide_tags_their_own_customer_but_not_another_guides(client, login_as
     assert _count(db, JourneyCustomerTag) == 1
     change = db.session.scalar(select(JourneyTagChange))
     assert (change.customer_id, change.change, change.actor_user_id) == (mine, "added", s.guide_user.id)
+
+
+def test_an_admin_tags_a_customer_of_their_brand_by_phone_and_not_another_brands(client, login_as, make, db):
+    s = shop(make, db.session)
+    tag = create_tag(db.session, s.brand.id, name="老朋友", rule="manual", value="", now=utcnow())
+    alice = make.user(name="王小明", phone="13812345678")
+    visit(db.session, s, alice, at=utcnow())
+    other = shop(make, db.session)
+    bob = make.user(name="李四", phone="13987654321")
+    visit(db.session, other, bob, at=utcnow())
+    db.session.commit()
+    from mall.journeys.models import JourneyCustomerTag
+    login_as(make.user(Role.BRAND_ADMIN, brand=s.brand))
+    page = follow(client, post(client, "/admin/journeys/customers/tags", {"phone": "138 1234 5678", "tag_id": tag.id},
+                               token_from="/admin/journeys"))
+    assert "Tags saved." in page
+    for phone in ("13987654321", "13700000000"):
+        response = post(client, "/admin/journeys/customers/tags", {"phone": phone, "tag_id": tag.id},
+                        token_from="/admin/journeys")
+        assert response.status_code == 422
+        assert "No customer of your brand has this number." in response.get_data(as_text=True)
+    assert _count(db, JourneyCustomerTag) == 1
+    follow(client, post(client, "/admin/journeys/customers/tags", {"phone": "13812345678", "tag_id": tag.id,
+                                                                   "remove": "y"}, token_from="/admin/journeys"))
+    assert _count(db, JourneyCustomerTag) == 0

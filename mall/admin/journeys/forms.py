@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from mall.clean_form import CleanForm
 from mall.journeys.messages import TEMPLATE_MAX
 from mall.journeys.sop_models import MAX_DAY_OFFSET
+from mall.phones import normalize_phone
 
 STATE_CHOICES = [SelectChoice("new", _l("New")), SelectChoice("interested", _l("Interested")), SelectChoice("purchased", _l("Purchased")),
                  SelectChoice("repeat", _l("Repeat buyer")), SelectChoice("silent", _l("Silent"))]
@@ -54,3 +55,20 @@ class JourneySettingsForm(CleanForm):
     silent_days = IntegerField(_l("Silent after this many days without a visit or order"), validators=[
         InputRequired(_l("Please enter a number of days between 1 and 365.")),
         NumberRange(min=1, max=365, message=_l("Please enter a number of days between 1 and 365."))])
+
+
+class CustomerTagForm(CleanForm):
+    """A manual tag put on (or taken off) one customer, found by mobile number."""
+
+    phone = StringField(_l("Customer's mobile number"), validators=[DataRequired(_l("Please enter a mobile number."))],
+                        render_kw={"type": "tel", "maxlength": 20, "autocomplete": "off"})
+    tag_id = SelectField(_l("Tag"), coerce=int)
+    remove = BooleanField(_l("Take the tag off instead"))
+
+    def with_tags(self, tags) -> "CustomerTagForm":
+        self.tag_id.choices = [SelectChoice(t.id, t.name) for t in tags if t.rule == "manual"]
+        return self
+
+    @property
+    def normal_phone(self) -> str:
+        return normalize_phone(self.phone.data or "") or ""

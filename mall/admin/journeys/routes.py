@@ -6,11 +6,19 @@ step is a plain 404, and a tag or product of another brand cannot be chosen (the
 """
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from mall import unit_of_work
 from mall.admin.access import admin_brand_id
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
-from mall.admin.journeys.forms import NO_TAG, JourneySettingsForm, SequenceForm, StepForm, TagForm
+from mall.admin.journeys.forms import (
+    NO_TAG,
+    CustomerTagForm,
+    JourneySettingsForm,
+    SequenceForm,
+    StepForm,
+    TagForm,
+)
 from mall.clock import utcnow
 from mall.domain import DomainError
 from mall.extensions import db
@@ -18,7 +26,7 @@ from mall.journeys.messages import PLACEHOLDERS
 from mall.journeys.results import conversion, step_results
 from mall.journeys.sequences import save_sequence, save_step, sequence_of_brand, sequences_of_brand, step_of_brand
 from mall.journeys.settings import journey_settings_for
-from mall.journeys.tags import create_tag, tags_of_brand
+from mall.journeys.tags import create_tag, tag_by_admin, tags_of_brand
 
 bp = Blueprint("journeys", __name__, url_prefix="/journeys")
 
@@ -35,7 +43,8 @@ def index():
     return _index_page(brand_id)
 
 
-def _index_page(brand_id: int, *, sequence_form=None, tag_form=None, settings_form=None, status=200):
+def _index_page(brand_id: int, *, sequence_form=None, tag_form=None, settings_form=None, customer_tag_form=None,
+                status=200):
     tags = tags_of_brand(db.session, brand_id)
     settings = journey_settings_for(db.session, brand_id)
     return render_template(
@@ -43,6 +52,7 @@ def _index_page(brand_id: int, *, sequence_form=None, tag_form=None, settings_fo
         sequences=sequences_of_brand(db.session, brand_id),
         sequence_form=(sequence_form or SequenceForm(formdata=None)).with_tags(tags),
         tag_form=tag_form or TagForm(formdata=None),
+        customer_tag_form=(customer_tag_form or CustomerTagForm(formdata=None)).with_tags(tags),
         settings_form=settings_form or JourneySettingsForm(formdata=None, obj=settings)), status
 
 
@@ -138,6 +148,24 @@ def create_tag_view():
             flash(_("Tag %(name)s created.", name=tag.name), "success")
             return redirect(url_for("admin.journeys.index", **_args(brand_id)), code=303)
     return _index_page(brand_id, tag_form=form, status=422)
+
+
+@bp.post("/customers/tags")
+def tag_customer():
+    brand_id = acting_brand_id()
+    if brand_id is None:
+        return choose_brand_page("admin.journeys.index", "journeys")
+    form = CustomerTagForm().with_tags(tags_of_brand(db.session, brand_id))
+    if form.validate():
+        try:
+            tag_by_admin(db.session, brand_id=brand_id, phone=form.normal_phone, tag_id=form.tag_id.data,
+                         remove=form.remove.data, actor_user_id=current_user.id, now=utcnow())
+        except DomainError as err:
+            _refused(form, err)
+        else:
+            flash(_("Tags saved."), "success")
+            return redirect(url_for("admin.journeys.index", **_args(brand_id)), code=303)
+    return _index_page(brand_id, customer_tag_form=form, status=422)
 
 
 @bp.post("/settings")
