@@ -40,9 +40,14 @@ def locked_customer(session, brand_id: int, user_id: int, *, now: datetime
     raise RuntimeError("journey customer could not be created or found")
 
 
-def record(session, *, brand_id: int, user_id: int, kind: str, now: datetime, cause_ref: str = "",
-           guide_id=UNCHANGED, spent_delta_fen: int = 0) -> JourneyCustomer:
+def record(session, **event) -> JourneyCustomer:
     """Apply one event (a states.EVENTS kind) to the customer and switch their journey if the state changed."""
+    return record_change(session, **event)[0]
+
+
+def record_change(session, *, brand_id: int, user_id: int, kind: str, now: datetime, cause_ref: str = "",
+                  guide_id=UNCHANGED, spent_delta_fen: int = 0) -> tuple[JourneyCustomer, bool]:
+    """record(), also saying whether this call changed the customer's state (a second host's run: False)."""
     customer, created = locked_customer(session, brand_id, user_id, now=now)
     if guide_id is not UNCHANGED and guide_id != customer.guide_id:
         customer.guide_id = guide_id
@@ -55,10 +60,11 @@ def record(session, *, brand_id: int, user_id: int, kind: str, now: datetime, ca
     customer.spent_fen = max(customer.spent_fen + spent_delta_fen, 0)
     if kind == states.ORDER_PAID:
         customer.last_order_at = now
-    if created or state != customer.state:
+    changed = created or state != customer.state
+    if changed:
         change_state(session, customer, before, state, cause=kind, cause_ref=cause_ref, now=now)
     session.flush()
-    return customer
+    return customer, changed
 
 
 def change_state(session, customer: JourneyCustomer, from_state: str | None, to_state: str, *, cause: str,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from mall.catalog.models import Brand
 from mall.journeys import states
-from mall.journeys.customers import record
+from mall.journeys.customers import record_change
 from mall.journeys.models import JourneyCustomer
 from mall.journeys.settings import journey_settings_for
 from mall.unit_of_work import commit
@@ -37,8 +37,8 @@ def silent_tick(session, *, now: datetime) -> int:
                 break
             for customer_id, user_id in batch:
                 last_id = customer_id
-                customer = record(session, brand_id=brand_id, user_id=user_id, kind=states.SILENT_TIMER, now=now,
-                                  cause_ref="timer")
-                moved += customer.state == states.SILENT and customer.state_since == now
+                _customer, changed = record_change(session, brand_id=brand_id, user_id=user_id,
+                                                   kind=states.SILENT_TIMER, now=now, cause_ref="timer")
+                moved += changed
                 commit(session)
     return moved

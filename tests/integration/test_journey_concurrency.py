@@ -82,3 +82,26 @@ def test_two_orders_paid_at_once_move_the_customer_twice_in_turn(app, db, make):
     running = db.session.scalars(select(JourneyEnrolment.sequence_id).where(
         JourneyEnrolment.customer_id == customer.id, JourneyEnrolment.ended_at.is_(None))).all()
     assert running == [repeat_id]
+
+
+def test_the_silent_timer_on_two_hosts_at_once_moves_each_customer_once(app, db, make):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: the race needs PostgreSQL")
+    from mall.journeys.models import JourneyStateChange
+    from mall.journeys.tick import silent_tick
+
+    s = shop(make, db.session)
+    users = [make.user(name=f"客{i}") for i in range(6)]
+    for user in users:
+        visit(db.session, s, user, at=T0)
+    db.session.commit()
+    db.session.close()
+    moved = []
+
+    def work(_i):
+        moved.append(silent_tick(_db.session, now=T0 + days(40)))
+
+    _run_at_once(app, work)
+    assert sum(moved) == 6
+    assert db.session.scalar(select(func.count()).select_from(JourneyStateChange)
+                             .where(JourneyStateChange.to_state == "silent")) == 6
