@@ -99,3 +99,31 @@ def test_a_guest_bound_on_their_browser_becomes_a_journey_customer_when_they_log
     customer = customer_of(db.session, s.brand.id, alice.id)
     assert (customer.state, customer.guide_id) == ("new", s.guide.id)
     assert _changes(db.session, customer) == [(None, "new", "bound")]
+
+
+def test_rule_tags_follow_touches_and_orders_and_each_change_is_logged(db, make):
+    from mall.journeys.models import JourneyCustomerTag, JourneyTagChange
+    from mall.journeys.tags import create_tag
+
+    s = shop(make, db.session)
+    live = create_tag(db.session, s.brand.id, name="看过直播", rule="live_watched", value="", now=T0)
+    content = create_tag(db.session, s.brand.id, name="内容来的", rule="content_touch", value="", now=T0)
+    tea = create_tag(db.session, s.brand.id, name="买过茉莉", rule="bought_product", value=s.product.code, now=T0)
+    big = create_tag(db.session, s.brand.id, name="花过¥200", rule="spent_over", value="20000", now=T0)
+    alice = make.user(name="王小明")
+    visit(db.session, s, alice, at=T0, channel="live", target="live:ROOM1")
+    visit(db.session, s, alice, at=T0, target="content:C1")
+    order = buy(db.session, s, alice, at=T0 + days(1), quantity=2)
+    customer = customer_of(db.session, s.brand.id, alice.id)
+    carried = set(db.session.scalars(select(JourneyCustomerTag.tag_id).where(JourneyCustomerTag.customer_id ==
+                                                                            customer.id)))
+    assert carried == {live.id, content.id, tea.id, big.id}
+    refund = request_refund(db.session, order.id, items=[(order.lines[0].id, 10000)], reason="", now=T0 + days(2))
+    refund.status = RefundStatus.APPROVED
+    db.session.flush()
+    book_refund(db.session, refund.id, now=T0 + days(2))
+    db.session.commit()
+    log = [(c.tag_id, c.change, c.cause) for c in db.session.scalars(
+        select(JourneyTagChange).where(JourneyTagChange.customer_id == customer.id).order_by(JourneyTagChange.id))]
+    assert log[-1] == (big.id, "removed", f"rule:refund:{refund.id}")  # ¥256 - ¥100 is below ¥200
+    assert any(tag == live.id and change == "added" and cause.startswith("rule:touch:") for tag, change, cause in log)
