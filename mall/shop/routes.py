@@ -1,11 +1,14 @@
 """Catalog pages: the home page, a brand's page and the short product page at /p/<code>."""
 from flask import Blueprint, abort, render_template, request
+from flask_wtf.csrf import generate_csrf
 
+from mall import page_cache
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
-from mall.catalog.pages import published_product_by_code
+from mall.catalog.pages import product_page_freshness, published_product_by_code
 from mall.clock import utcnow
+from mall.database import reads_only
 from mall.extensions import db
-from mall.orders.forms import checkout_form_for
+from mall.orders.forms import IDEMPOTENCY_KEY_SLOT, checkout_form_for
 from mall.orders.social_proof import product_page
 
 bp = Blueprint("catalog", __name__)  # endpoints keep the catalog's name: catalog.home, catalog.product
@@ -21,6 +24,7 @@ def _page_number() -> int:
 
 @bp.get("/")
 def home():
+    reads_only(db.session)
     page = db.paginate(published_products(), page=_page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=utcnow()),
                            brands=all_brands(db.session))
@@ -28,6 +32,7 @@ def home():
 
 @bp.get("/b/<slug>")
 def brand(slug: str):
+    reads_only(db.session)
     brand = brand_by_slug(db.session, slug) or abort(404)
     page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("catalog/brand.html", brand=brand, stores=brand_stores(db.session, brand.id),
@@ -36,6 +41,17 @@ def brand(slug: str):
 
 @bp.get("/p/<code>")
 def product(code: str):
+    reads_only(db.session)
+    now = utcnow()
+    freshness = product_page_freshness(db.session, code, now=now) if page_cache.cacheable() else None
+    key = page_cache.page_key(freshness.fingerprint) if freshness else None
+    if key and (html := page_cache.cached(key, (page_cache.CSRF_TOKEN, IDEMPOTENCY_KEY_SLOT))):
+        return html
     product = published_product_by_code(db.session, code) or abort(404)
-    context = product_page(db.session, product, now=utcnow())
-    return render_template("catalog/product.html", **context, form=checkout_form_for(product, context["stores"]))
+    context = product_page(db.session, product, now=now)
+    form = checkout_form_for(product, context["stores"], now=now)
+    html = render_template("catalog/product.html", **context, form=form)
+    if key:
+        page_cache.store(key, html, {page_cache.CSRF_TOKEN: generate_csrf(),
+                                     IDEMPOTENCY_KEY_SLOT: form.idempotency_key.data}, freshness.max_seconds)
+    return html
