@@ -20,6 +20,7 @@ import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -31,6 +32,11 @@ BRANDS, PRODUCTS, STORES, GUIDES, PARTNERS, ORDERS = 3, 1000, 50, 500, 100_000, 
 YEAR = 365 * 86400
 LEVEL1, LEVEL2, GUIDE, STORE = 1000, 500, 300, 200  # basis points, as the default commission settings
 HEAVY_EVERY = 6  # the heavy partner is the sharer of every sixth order of its brand
+HEAVY_PASSWORD = "bench-heavy-partner"
+
+
+def heavy_phone(brand_id: int) -> str:
+    return f"1370000{brand_id:04d}"
 
 
 def numbers(count_param: str) -> str:
@@ -93,6 +99,9 @@ class Generator:
                  "CASE WHEN n > :partners THEN :store0 + (n - :partners - 1) % :stores END, true, :now, '' FROM seq",
                  {**p, "stores": self.stores})
         p["user0"] = self.first_id("users", people, "brand_id = :brand", p)
+        # The heavy partner can log in (bench.run opens its dashboard): a mobile number and a known password.
+        self.sql("UPDATE users SET phone = :phone, password_hash = :hash WHERE id = :user0",
+                 {**p, "phone": heavy_phone(brand), "hash": generate_password_hash(HEAVY_PASSWORD)})
         self.sql(numbers("people") + "INSERT INTO partners (brand_id, user_id, code, status, joined_at) "
                  "SELECT :brand, :user0 + n - 1, :brand || 'Q' || n, 'active', :now FROM seq", p)
         p["partner0"] = self.first_id("partners", people, "brand_id = :brand", p)

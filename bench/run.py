@@ -22,7 +22,7 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 
-from bench import load, serve
+from bench import big, load, serve
 
 ROOT = serve.ROOT
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -32,6 +32,9 @@ SERVER_ENV = {"MALL_ENV": "production", "SECRET_KEY": "bench-secret-not-for-prod
               "PAYMENT_WEBHOOK_SECRET": "bench-webhook-secret", "PAYMENT_PROVIDER": "mock",
               # One wrk client is one IP: the per-IP touch limit would stop recording touches after 60.
               "RATELIMIT_TOUCH": "10000000 per minute", "RATELIMIT_ORDER": "10000000 per minute"}
+
+
+GENERATION: dict = {}
 
 
 def machine() -> dict:
@@ -49,20 +52,12 @@ def prepare_database(env: dict, scale: float | None, log) -> None:
     subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
     subprocess.run([*FLASK, "mall", "demo"], cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
     if scale:
-        subprocess.run([sys.executable, "-m", "bench.dataset", "--scale", str(scale)], cwd=ROOT, env=env, check=True)
-
-
-def targets(env: dict) -> dict:
-    """The demo's product, partner and brand the scenarios open, read from the database just made."""
-    code = ("from sqlalchemy import text;from mall import create_app;from mall.extensions import db;import json\n"
-            "app=create_app()\nwith app.app_context():\n"
-            " q=lambda s: db.session.execute(text(s)).scalar()\n"
-            " print(json.dumps({'product': q(\"select code from products where published order by id limit 1\"),"
-            " 'partner': q(\"select p.code from partners p join products x on x.brand_id=p.brand_id"
-            " where p.status='active' and x.published order by x.id, p.id limit 1\"),"
-            " 'brand': q(\"select b.slug from brands b join products x on x.brand_id=b.id order by x.id limit 1\")}))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        began = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "bench.dataset", "--scale", str(scale)], cwd=ROOT, env=env,
+                              check=True, capture_output=True, text=True)
+        GENERATION.update(seconds=round(time.perf_counter() - began), steps=[
+            line.strip() for line in done.stdout.splitlines() if line.startswith("  ")])
+        print(done.stdout, flush=True)
 
 
 def visitor_cookie(base: str, share_path: str) -> str:
@@ -112,7 +107,9 @@ def main(argv=None) -> int:
     print(f"instance {instance}; logs in {log.name}", flush=True)
     described = machine()
     prepare_database(env, args.scale, log)
-    t = targets(env)
+    t = big.probe(env, ROOT, "targets")
+    data = big.probe(env, ROOT, "counts") if args.scale else None
+    heavy = big.probe(env, ROOT, "heavy") if args.scale else None
 
     mall = serve.Server("app:app", args.port, env).start(log)
     results, ceiling = [], None
@@ -137,9 +134,22 @@ def main(argv=None) -> int:
                           ratio=round(result["rps"] / ceiling["rps"], 3), target=target)
             results.append(result)
             print(_line(result), flush=True)
+        if heavy:
+            for result in big.partner_scenarios(mall.base, heavy, args.connections, args.seconds):
+                if "rps" in result:
+                    result.update(peak_worker_rss_mb=mall.peak_worker_mb(), ratio=round(result["rps"] / ceiling["rps"], 3))
+                    print(_line(result), flush=True)
+                else:
+                    print(result, flush=True)
+                results.append(result)
     finally:
         mall.stop()
-    write(described, args, ceiling, results)
+    commands = []
+    if args.scale:  # after the web scenarios: settling changes the books
+        for command in (("audit",), ("settle",), ("audit",)):
+            commands.append(big.timed_command(env, ROOT, *command))
+            print(commands[-1], flush=True)
+    write(described, args, ceiling, results, data=data, heavy=heavy, commands=commands)
     return 0
 
 
@@ -148,13 +158,14 @@ def _line(r: dict) -> str:
             f"errors {r['errors']}  rss {r['peak_worker_rss_mb']} MB  ratio {r['ratio']}")
 
 
-def write(described: dict, args, ceiling: dict, results: list) -> None:
+def write(described: dict, args, ceiling: dict, results: list, *, data=None, heavy=None, commands=()) -> None:
     os.makedirs(RESULTS, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     database = "PostgreSQL" if args.database and args.database.startswith("postgres") else "SQLite"
     described["load_average_after"] = os.getloadavg()
     run = {"at": stamp, "database": database, "scale": args.scale, "seconds": args.seconds,
-           "connections": args.connections, "machine": described, "ceiling": ceiling, "scenarios": results}
+           "connections": args.connections, "machine": described, "ceiling": ceiling, "scenarios": results,
+           "data": data, "heavy_partner": heavy, "commands": list(commands), "generation": GENERATION.get("steps")}
     base = os.path.join(RESULTS, f"{stamp}-{database.lower()}")
     with open(base + ".json", "w") as f:
         json.dump(run, f, indent=2, ensure_ascii=False)
@@ -165,9 +176,23 @@ def write(described: dict, args, ceiling: dict, results: list) -> None:
             f"Server: {described['server']}.", f"Load: {described['wrk']}, -t2 -c{args.connections} -d{args.seconds}s.",
             "", "| scenario | path | requests/s | p50 ms | p95 ms | p99 ms | errors | peak RSS/worker MB | ratio to ceiling | target |",
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for r in [ceiling, *results]:
+    for r in [ceiling, *[r for r in results if "rps" in r]]:
         rows.append(f"| {r['name']} | `{r['path']}` | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
                     f"{r['errors']} | {r['peak_worker_rss_mb']} | {r['ratio']} | {r['target']} |")
+    for r in results:
+        if "rps" not in r:
+            rows += ["", f"CSV export `{r['path']}` of the heavy partner ({r['orders']} orders): HTTP {r['status']}, "
+                     f"first byte {r['first_byte_s']} s, complete {r['total_s']} s, {r['bytes']} bytes."]
+    if data:
+        rows += ["", "Data: " + ", ".join(f"{k} {v:,}" for k, v in data.items()) + "."]
+        if GENERATION.get("steps"):
+            rows.append(f"Generated in {GENERATION['seconds']} s: " + "; ".join(GENERATION["steps"]) + ".")
+    if heavy:
+        rows.append(f"Heavy partner {heavy['partner']}: {heavy['orders']:,} orders, {heavy['entries']:,} ledger entries.")
+    if commands:
+        rows += ["", "| command | seconds | peak RSS MB | exit | last line |", "|---|---:|---:|---:|---|"]
+        rows += [f"| `flask {c['name']}` | {c['seconds']} | {c['peak_rss_mb']} | {c['exit']} | {c['last_line']} |"
+                 for c in commands]
     with open(base + ".md", "w") as f:
         f.write("\n".join(rows) + "\n")
     print(f"wrote {base}.md and .json")
