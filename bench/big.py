@@ -57,12 +57,21 @@ def csv_export(base: str, cookie: str, heavy: dict) -> dict:
             "orders": heavy["orders"], "target": "first byte < 1 s, 100,000 orders < 10 s"}
 
 
-def timed_command(env: dict, root: str, *args: str) -> dict:
-    """Wall time, peak RSS and the last line of a `flask mall ...` command."""
+def timed_command(env: dict, root: str, *args: str, limit: int | None = None) -> dict:
+    """Wall time, peak RSS and the last line of a `flask mall ...` command; stopped (SIGTERM) after `limit` s.
+    Stopping `mall settle` is safe: it commits order by order."""
     began = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *FLASK, "mall", *args], cwd=root, env=env,
-                          capture_output=True, text=True)
-    rss = re.search(r"MAXRSS (\d+)", done.stderr)
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return {"name": f"mall {' '.join(args)}", "exit": done.returncode, "seconds": round(time.perf_counter() - began, 1),
-            "peak_rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None, "last_line": lines[-1] if lines else ""}
+    process = subprocess.Popen(["/usr/bin/time", "-f", "MAXRSS %M", *FLASK, "mall", *args], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = process.communicate(timeout=limit)
+        stopped = False
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        out, err = process.communicate()
+        stopped = True
+    rss = re.search(r"MAXRSS (\d+)", err)
+    lines = [line for line in out.splitlines() if line.strip()]
+    last = f"stopped after {limit} s" if stopped else (lines[-1] if lines else "")
+    return {"name": f"mall {' '.join(args)}", "exit": process.returncode, "seconds": round(time.perf_counter() - began, 1),
+            "peak_rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None, "last_line": last}

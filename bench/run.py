@@ -96,6 +96,7 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", nargs="*", help="scenario names to run (default: all)")
     parser.add_argument("--port", type=int, default=18400)
+    parser.add_argument("--settle-limit", type=int, default=300, help="stop `mall settle` after this many seconds")
     args = parser.parse_args(argv)
 
     instance = tempfile.mkdtemp(prefix="mall-bench-")
@@ -146,9 +147,14 @@ def main(argv=None) -> int:
         mall.stop()
     commands = []
     if args.scale:  # after the web scenarios: settling changes the books
-        for command in (("audit",), ("settle",), ("audit",)):
-            commands.append(big.timed_command(env, ROOT, *command))
-            print(commands[-1], flush=True)
+        commands.append(big.timed_command(env, ROOT, "audit"))
+        before = big.probe(env, ROOT, "counts")["pending_shares"]
+        commands.append(big.timed_command(env, ROOT, "settle", limit=args.settle_limit))
+        settled = before - big.probe(env, ROOT, "counts")["pending_shares"]
+        commands[-1]["last_line"] += f"; {settled:,} shares settled, {settled / commands[-1]['seconds']:,.0f}/s"
+        commands.append(big.timed_command(env, ROOT, "audit"))
+        for command in commands:
+            print(command, flush=True)
     write(described, args, ceiling, results, data=data, heavy=heavy, commands=commands)
     return 0
 
