@@ -44,6 +44,23 @@ def published_product_by_code(session, code: str | None) -> Product | None:
     )
 
 
+@dataclass(frozen=True)
+class ProductRef:
+    code: str
+    brand_id: int
+
+
+def published_product_ref(session, code: str | None) -> ProductRef | None:
+    """The published product's code and brand, in one small query (a share link needs no more to record the
+    touch and redirect; published_product_by_code loads the SKUs and images too)."""
+    code = normalise_code(code)
+    if not code or len(code) > Product.code.type.length:
+        return None
+    row = session.execute(select(Product.code, Product.brand_id)
+                          .where(Product.code == code, Product.published.is_(True))).first()
+    return ProductRef(row.code, row.brand_id) if row else None
+
+
 def product_page_context(session, product: Product, *, now: datetime) -> dict:
     """What the catalog knows for templates/catalog/product.html (orders adds the buy sheet and social proof)."""
     skus = [SkuOffer(sku.id, sku.name, price_tag(sku, product, now), sku.stock) for sku in product.skus]

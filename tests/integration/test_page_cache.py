@@ -196,3 +196,14 @@ def test_an_unreachable_redis_costs_a_render_not_an_error(app, make, db):
     down, _ = _redis_app(app, "redis://127.0.0.1:1/0?socket_connect_timeout=0.2&socket_timeout=0.2")
     product = make.product(title="Jasmine Tea")
     assert "Jasmine Tea" in html_of(down.test_client(), product)
+
+
+def test_a_share_link_finds_the_product_by_its_code_in_any_case(make, db):
+    from mall.catalog.pages import published_product_ref
+
+    product = make.product()
+    hidden = make.product(published=False)
+    ref = published_product_ref(db.session, product.code.lower())
+    assert (ref.code, ref.brand_id) == (product.code, product.brand_id)
+    assert published_product_ref(db.session, hidden.code) is None
+    assert published_product_ref(db.session, "X" * 40) is None
