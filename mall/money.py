@@ -1,7 +1,7 @@
 """Money is integer fen end to end; this module owns parsing, formatting and rounding."""
 import re
-from functools import lru_cache
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
