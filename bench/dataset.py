@@ -166,6 +166,9 @@ LEFT JOIN partners p ON p.id = a.sharer_id
 WHERE o.brand_id = :brand AND {where}""", p)
 
     def insert_ledger(self, p: dict) -> None:
+        # Fresh statistics, or PostgreSQL plans the joins below for the empty tables it last analysed.
+        for table in ("orders", "commission_shares", "accounts", "ledger_transactions"):
+            self.sql(f"ANALYZE {table}")
         owner_kind = "CASE WHEN partner_id IS NOT NULL THEN 'partner' ELSE 'store' END"
         self.sql(f"""
 INSERT INTO accounts (brand_id, owner_kind, owner_id, kind, balance_fen)
@@ -176,11 +179,13 @@ GROUP BY brand_id, {owner_kind}, COALESCE(partner_id, store_id)""", p)
 INSERT INTO accounts (brand_id, owner_kind, owner_id, kind, balance_fen)
 SELECT :brand, 'brand', :brand, 'payable', -COALESCE(SUM(amount_fen), 0)
 FROM commission_shares WHERE brand_id = :brand AND status = 'pending'""", p)
+        self.sql("ANALYZE accounts")
         self.sql("""
 INSERT INTO ledger_transactions (brand_id, key, kind, order_id, created_at)
 SELECT brand_id, 'accrual:' || id, 'accrual', id, paid_at FROM orders
 WHERE brand_id = :brand AND status IN ('paid', 'completed')
   AND EXISTS (SELECT 1 FROM commission_shares s WHERE s.order_id = orders.id AND s.status = 'pending')""", p)
+        self.sql("ANALYZE ledger_transactions")
         common = """
 FROM commission_shares s
 JOIN ledger_transactions t ON t.order_id = s.order_id AND t.kind = 'accrual'
