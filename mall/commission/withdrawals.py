@@ -29,6 +29,7 @@ from mall.commission.ledger import (
     Owner,
     balance,
     brand_account,
+    lock,
     owner_account,
     post,
 )
@@ -116,8 +117,7 @@ def reject_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, re
     with savepoint(session):  # a refusal halfway leaves nothing behind
         withdrawal = _transition(session, withdrawal_id, brand_id, ("requested", "approved"), "rejected",
                                  decided_at=now, reject_reason=reason)
-        _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:reject", kind=RETURN,
-              now=now)
+        _give_back(session, withdrawal, key=f"withdrawal:{withdrawal.id}:reject", now=now)
         _audit(session, withdrawal, "withdrawal.reject", by_user_id, now, reason)
     return withdrawal
 
@@ -146,8 +146,7 @@ def fail_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now:
     with savepoint(session):  # a refusal halfway leaves nothing behind
         attempt = _attempt(session, withdrawal_id)
         withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "failed", failure_reason=reason)
-        _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:fail:{attempt}",
-              kind=RETURN, now=now)
+        _give_back(session, withdrawal, key=f"withdrawal:{withdrawal.id}:fail:{attempt}", now=now)
         _audit(session, withdrawal, "withdrawal.fail", by_user_id, now, reason)
     return withdrawal
 
@@ -183,6 +182,22 @@ def _withdrawn_today(session, partner_id: int, now: datetime) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(Withdrawal.amount_fen), 0))
                               .where(Withdrawal.partner_id == partner_id, Withdrawal.created_at >= day_start,
                                      Withdrawal.status != "rejected")))
+
+
+def _give_back(session, withdrawal: Withdrawal, *, key: str, now: datetime) -> None:
+    """Reserved money comes back, first paying off any debt, as settlement does.
+
+    A refund of settled money while a withdrawal of it is pending books a debt; returning the reserved
+    money to available beside that debt would leave both standing and block every later withdrawal.
+    """
+    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
+    withdrawing, debt, available = (owner_account(session, owner, kind) for kind in (WITHDRAWING, DEBT, AVAILABLE))
+    lock(session, [withdrawing, debt, available])  # a reversal deciding at the same time waits for us
+    to_debt = min(withdrawal.amount_fen, -balance(session, debt))
+    entries = [(withdrawing, -withdrawal.amount_fen, None), (debt, to_debt, None),
+               (available, withdrawal.amount_fen - to_debt, None)]
+    post(session, key=key, kind=RETURN, brand_id=withdrawal.brand_id, entries=entries, withdrawal_id=withdrawal.id,
+         now=now)
 
 
 def _move(session, withdrawal: Withdrawal, source: str, target: str, *, key: str, kind: str, now: datetime) -> None:
