@@ -8,13 +8,14 @@ simultaneous requests for the whole balance, one gets it and the other is told t
 Nothing here commits; each function works in a savepoint, so one that raises leaves the caller's
 transaction as it found it.
 """
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mall.audit.service import record
+from mall.clock import china_day_start
 from mall.codes import short_code
 from mall.commission.ledger import (
     AVAILABLE,
@@ -40,8 +41,6 @@ from mall.database import savepoint
 from mall.domain import DomainError
 from mall.referral.models import Partner
 
-# Daily limits count calendar days in China (UTC+8 all year, no daylight saving time).
-CHINA_OFFSET = timedelta(hours=8)
 REASON_MAX = 200
 
 
@@ -177,8 +176,7 @@ def withdrawn_today(session, partner_id: int, now: datetime) -> int:
 
 
 def _withdrawn_today(session, partner_id: int, now: datetime) -> int:
-    local = now + CHINA_OFFSET
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0) - CHINA_OFFSET
+    day_start = china_day_start(now)  # daily limits count calendar days in China
     return int(session.scalar(select(func.coalesce(func.sum(Withdrawal.amount_fen), 0))
                               .where(Withdrawal.partner_id == partner_id, Withdrawal.created_at >= day_start,
                                      Withdrawal.status != "rejected")))
