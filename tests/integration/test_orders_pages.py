@@ -157,3 +157,13 @@ def test_a_signed_in_buyer_opens_their_order_by_its_link_too(client, make, db, l
     me = login_as(make.user())
     order = place(db, make.product(title="Jasmine Tea"), user=me)
     assert "Jasmine Tea" in client.get(f"/o/{order.token}", headers=EN).get_data(as_text=True)
+
+
+def test_while_waiting_for_the_confirmation_there_is_no_pay_button(client, make, db):
+    order = place(db, make.product())
+    start_payment(db.session, order)
+    html = client.get(f"/o/{order.token}?paying=1", headers=EN).get_data(as_text=True)
+    assert "Waiting for payment confirmation" in html
+    assert 'id="pay-now"' not in html and "Pay now" not in html
+    assert f'href="/o/{order.token}"' in html  # a buyer who never paid opens the order again
+    assert 'id="pay-now"' in client.get(f"/o/{order.token}", headers=EN).get_data(as_text=True)
