@@ -23,6 +23,7 @@ from limits import parse_many
 
 from mall.accounts.services import parse_login
 from mall.errors import MESSAGES
+from mall.phones import normalize_phone
 
 log = logging.getLogger(__name__)
 EXTENSION = "mall_limiter"
@@ -32,6 +33,8 @@ LOGIN_MESSAGE = _l("Too many failed log-in attempts. Please try again in %(wait)
 REGISTER_MESSAGE = _l("Too many attempts to create an account. Please try again in %(wait)s.")
 ORDER_MESSAGE = _l("Too many orders in a short time. Please try again in %(wait)s.")
 REFUND_MESSAGE = _l("Too many refund requests in a short time. Please try again in %(wait)s.")
+SMS_MESSAGE = _l("Too many codes asked for. Please try again in %(wait)s.")
+CODE_MESSAGE = _l("Too many codes tried. Please try again in %(wait)s.")
 WITHDRAWAL_MESSAGE = _l("Too many withdrawal requests in a short time. Please try again in %(wait)s.")
 
 
@@ -57,6 +60,12 @@ def submitted_login() -> str:
 def no_login_typed() -> bool:
     # An empty login is refused by the form before any password is checked; the IP rule covers it.
     return not request.form.get("login", "").strip()
+
+
+def submitted_phone() -> str:
+    """The phone in the form, normalised and hashed: one counter per number however it is spelt."""
+    phone = normalize_phone(request.form.get("phone")) or request.form.get("phone", "").strip()
+    return hashlib.sha256(f"phone:{phone}".encode()).hexdigest()[:32]
 
 
 def account_or_ip() -> str:
@@ -97,6 +106,9 @@ REFUND = Rule("RATELIMIT_REFUND", client_ip, REFUND_MESSAGE)
 WITHDRAWAL = Rule("RATELIMIT_WITHDRAWAL", account_or_ip, WITHDRAWAL_MESSAGE)
 # Wrong current passwords: a borrowed, still signed-in phone must not become a password-guessing machine.
 PASSWORD_CHANGE = Rule("RATELIMIT_PASSWORD_CHANGE", account_or_ip, LOGIN_MESSAGE, counts=failed_form)
+SMS_BY_IP = Rule("RATELIMIT_SMS_IP", client_ip, SMS_MESSAGE)
+SMS_BY_PHONE = Rule("RATELIMIT_SMS_PHONE", submitted_phone, SMS_MESSAGE)
+CODE_CHECK = Rule("RATELIMIT_CODE_CHECK", client_ip, CODE_MESSAGE)
 CALLBACK = Rule("RATELIMIT_CALLBACK", client_ip, WAIT_MESSAGE)
 CALLBACK_REFUSED = Rule("RATELIMIT_CALLBACK_REFUSED", client_ip, WAIT_MESSAGE, counts=refused_callback)
 

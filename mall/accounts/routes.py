@@ -4,7 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from mall import unit_of_work
 from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mall.accounts.phone import send_verification, verify_phone
 from mall.accounts.security import change_password, sign_out_everywhere
 from mall.accounts.services import AccountError, authenticate, register_user
 from mall.accounts.sessions import remembered_here, revoke_sessions, sign_in
@@ -12,13 +14,17 @@ from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
 from mall.ratelimits import (
+    CODE_CHECK,
     LOGIN_BY_ACCOUNT,
     LOGIN_BY_IP,
     PASSWORD_CHANGE,
     REGISTER_BY_ACCOUNT,
     REGISTER_BY_IP,
+    SMS_BY_IP,
     limited,
 )
+from mall.sms.codes import CodeError
+from mall.sms.forms import CodeForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -65,6 +71,9 @@ def register():
         else:
             sign_in(db.session, user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            if user.phone:  # prove the phone, and the orders placed with it as a guest become this account's
+                send_verification(db.session, user, now=utcnow())
+                return redirect(url_for("accounts.phone", next=next_url if next_url != "/" else None))
             return redirect(next_url)
     return render_template("accounts/register.html", form=form, next=next_url)
 
@@ -122,3 +131,42 @@ def sign_out_elsewhere():
 
 def _account_page(form: ChangePasswordForm, status: int = 200):
     return render_template("accounts/account.html", form=form), status
+
+
+@bp.route("/account/phone", methods=["GET", "POST"])
+@login_required
+@limited(SMS_BY_IP)
+def phone():
+    """Verify the account's mobile number: a code is texted to it (again, on POST)."""
+    next_url = safe_next(request.args.get("next"))
+    if not current_user.phone or current_user.phone_verified_at:
+        return redirect(next_url)
+    form = CodeForm(data={"phone": current_user.phone})
+    if request.method == "POST":
+        try:
+            send_verification(db.session, current_user, now=utcnow())
+        except CodeError as err:
+            flash(err.message, "error")
+        else:
+            flash(_("We sent a code to %(phone)s.", phone=current_user.phone), "success")
+        return redirect(url_for("accounts.phone", next=request.args.get("next")), code=303)
+    return render_template("accounts/phone.html", form=form, next=next_url)
+
+
+@bp.post("/account/phone/code")
+@login_required
+@limited(CODE_CHECK)
+def phone_code():
+    next_url = safe_next(request.args.get("next"))
+    form = CodeForm(data={"phone": current_user.phone})
+    form.phone.data = current_user.phone  # only ever the account's own number
+    if form.validate_on_submit():
+        try:
+            verify_phone(db.session, current_user, form.code.data, now=utcnow())
+        except CodeError as err:
+            unit_of_work.commit()  # the wrong try counts, though the page says it failed
+            form.code.errors.append(err.message)
+        else:
+            flash(_("Your mobile number is verified. Orders placed with it are under My orders."), "success")
+            return redirect(next_url if next_url != "/" else url_for("orders.mine"), code=303)
+    return render_template("accounts/phone.html", form=form, next=next_url), 422

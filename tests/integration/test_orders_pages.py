@@ -147,10 +147,10 @@ def test_my_orders_are_paginated(client, make, db, login_as):
     assert client.get("/orders?page=99999999999999999999", headers=EN).status_code == 200
 
 
-def test_my_orders_needs_a_login(client, db):
+def test_my_orders_sends_a_guest_to_find_their_orders_where_they_can_also_log_in(client, db):
     response = client.get("/orders")
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"].endswith("/orders/find")
+    assert "/login?next=/orders" in client.get("/orders/find").get_data(as_text=True)
 
 
 def test_a_signed_in_buyer_opens_their_order_by_its_link_too(client, make, db, login_as):
