@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 
 from mall import unit_of_work
 from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mall.accounts.models import Role
 from mall.accounts.phone import send_verification, verify_phone
 from mall.accounts.security import change_password, sign_out_everywhere
 from mall.accounts.services import AccountError, authenticate, register_user
@@ -52,9 +53,21 @@ def login():
         user = authenticate(db.session, form.login.data, form.password.data)
         if user is not None:
             sign_in(db.session, user, remember=form.remember.data)
-            return redirect(next_url)
+            return redirect(landing(user, next_url))
         error = _("Wrong mobile number, email or password.")
     return render_template("accounts/login.html", form=form, error=error, next=next_url)
+
+
+# Where each role works: with no page to go back to, that is where logging in leads.
+LANDINGS = {Role.PARTNER: "partner.overview", Role.GUIDE: "partner.overview", Role.STORE_MANAGER: "partner.store",
+            Role.BRAND_ADMIN: "admin.home.index", Role.PLATFORM_ADMIN: "admin.home.index"}
+
+
+def landing(user, next_url: str) -> str:
+    """The page the user came from; from the home page (or nowhere) staff go to their work, consumers home."""
+    if next_url != "/" or user.role not in LANDINGS:
+        return next_url
+    return url_for(LANDINGS[user.role])
 
 
 @bp.route("/register", methods=["GET", "POST"])
