@@ -15,6 +15,7 @@ from mall.orders.forms import checkout_form_for, refund_form_for
 from mall.orders.models import OrderStatus
 from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
+from mall.orders.quote import quote_for_form
 from mall.orders.refunds import RefundError, request_refund
 from mall.orders.social_proof import product_page
 from mall.payments.provider import provider_available
@@ -46,8 +47,10 @@ def buy(code: str):
             # while it answers; a provider that fails leaves the order to be paid from its page.
             unit_of_work.commit()
             return _to_payment(order)
-    context = product_page(db.session, product, now=utcnow())
-    return render_template("catalog/product.html", **context, form=form), 422
+    now = utcnow()
+    context = product_page(db.session, product, now=now)
+    return render_template("catalog/product.html", **context, form=form,
+                           quote=quote_for_form(product, form, now=now)), 422
 
 
 def _checkout_request(form) -> CheckoutRequest:

@@ -47,9 +47,14 @@ def upgrade():
         batch_op.add_column(sa.Column('phone_verified_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_contact_phone', ['contact_phone', 'user_id'], unique=False)
+    # The mock bank's page names who is paid (the brand); earlier charges name nobody.
+    with op.batch_alter_table('mock_charges', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('merchant_name', sa.String(length=60), server_default='', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('mock_charges', schema=None) as batch_op:
+        batch_op.drop_column('merchant_name')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_contact_phone')
     with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
