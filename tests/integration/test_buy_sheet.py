@@ -41,7 +41,7 @@ def test_plus_without_javascript_brings_the_page_back_with_the_sheet_open_and_ne
     assert re.search(r'id="quantity" name="quantity" value="3"', html)
     assert "¥228.00 × 3 = ¥684.00" in html and figure(html, "amount-to-pay") == "¥684.00"
     assert "王小明" in html  # what the buyer typed stays
-    assert re.search(rf'<input checked id="sku_id-1"', html)
+    assert re.search(r'<input checked id="sku_id-1"', html)
 
 
 def test_htmx_gets_only_the_figures_and_the_submit_buttons_amount(client, db, make):
