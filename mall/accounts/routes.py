@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 
 from mall import unit_of_work
 from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mall.accounts.limits import LOGIN_BY_ACCOUNT, REGISTER_BY_ACCOUNT
 from mall.accounts.models import Role
 from mall.accounts.phone import send_verification, verify_phone
 from mall.accounts.security import change_password, sign_out_everywhere
@@ -14,18 +15,10 @@ from mall.accounts.sessions import remembered_here, revoke_sessions, sign_in
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
-from mall.ratelimits import (
-    CODE_CHECK,
-    LOGIN_BY_ACCOUNT,
-    LOGIN_BY_IP,
-    PASSWORD_CHANGE,
-    REGISTER_BY_ACCOUNT,
-    REGISTER_BY_IP,
-    SMS_BY_IP,
-    limited,
-)
+from mall.ratelimits import LOGIN_BY_IP, PASSWORD_CHANGE, REGISTER_BY_IP, limited
 from mall.sms.codes import CodeError
 from mall.sms.forms import CodeForm
+from mall.sms.limits import CODE_CHECK, SMS_BY_IP
 
 bp = Blueprint("accounts", __name__)
 

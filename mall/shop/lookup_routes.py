@@ -14,9 +14,10 @@ from mall.clock import utcnow
 from mall.extensions import db
 from mall.orders.guest_orders import guest_orders, open_guest_orders, send_lookup_code
 from mall.phones import normalize_phone
-from mall.ratelimits import CODE_CHECK, SMS_BY_IP, SMS_BY_PHONE, limited
+from mall.ratelimits import limited
 from mall.sms.codes import CodeError
 from mall.sms.forms import CodeForm, PhoneForm
+from mall.sms.limits import CODE_CHECK, SMS_BY_IP, SMS_BY_PHONE
 
 bp = Blueprint("lookup", __name__)
 FOUND_FOR = timedelta(minutes=30)
