@@ -1,5 +1,5 @@
 """Catalog pages: the home page, a brand's page and the short product page at /p/<code>."""
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
@@ -21,6 +21,12 @@ MAX_PAGE = 10_000
 def _page_number() -> int:
     page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: the same icon, no 404."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/")
