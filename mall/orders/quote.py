@@ -33,6 +33,11 @@ class Quote:
         return max(min(self.stock, MAX_LINE_QUANTITY), 1)
 
     @property
+    def max_line(self) -> int:
+        # The input's own limit; stock differs per option, so the server clamps to it and says how many are left.
+        return MAX_LINE_QUANTITY
+
+    @property
     def over_stock(self) -> bool:
         return self.asked > self.stock
 

@@ -60,6 +60,9 @@ def test_minus_stops_at_one_and_plus_at_what_is_left(client, db, make):
     assert figure(low, "amount-to-pay") == "¥100.00"
     high = sheet(client, product, htmx=True, quantity="3", step="1").get_data(as_text=True)
     assert figure(high, "amount-to-pay") == "¥300.00" and "Only 3 left of this option." in high
+    assert re.search(r'<input type="number" id="quantity" name="quantity" value="3"[^>]*hx-swap-oob="true"', high)
+    assert "hx-swap-oob=\"true\">" not in sheet(client, product, htmx=True, quantity="2").get_data(as_text=True) \
+        .replace('<span id="submit-amount" hx-swap-oob="true">', "")  # within stock: the typed number stays
     typed = sheet(client, product, htmx=True, quantity="9").get_data(as_text=True)
     assert figure(typed, "amount-to-pay") == "¥300.00" and "Only 3 left" in typed
     nonsense = sheet(client, product, htmx=True, quantity="abc")
