@@ -27,7 +27,7 @@ def test_audit_log_shows_who_what_before_after(client, make, login_as, db):
     db.session.commit()
     page = text(client.get("/admin/audit", headers=EN).get_data(as_text=True))
     # Issue 16: who did what to which thing, in words; ratios as percentages, before → after.
-    assert "Boss Wang Commission rules changed Brand settings of" in page
+    assert "Boss Wang Commission rules changed Brand settings" in page
     assert "Level 1 (sharer) 10% → 12.5%" in page and "level1_bp" not in page
     assert "Spam in the group chat" in page
     assert "Other brand's store" not in page
