@@ -122,3 +122,13 @@ def test_the_sheet_needs_its_csrf_token_and_changes_nothing(client, db, make):
     assert sheet(client, product, quantity="2").status_code == 200
     db.session.expire_all()
     assert product.skus[0].stock == 3
+
+
+def test_hostile_sheet_input_never_breaks_the_page(client, db, make):
+    product = make.product(skus=(("Box", 10000, 3),))
+    for changes in ({"sku_id": "abc"}, {"sku_id": "99999999999999"}, {"sku_id": ""}, {"quantity": "-5"},
+                    {"quantity": "1e9"}, {"quantity": "99999999999999999999"}, {"step": "999"}, {"step": "x"}):
+        for htmx in (False, True):
+            response = sheet(client, product, htmx=htmx, **changes)
+            assert response.status_code == 200, changes
+            assert "¥" in figure(response.get_data(as_text=True), "amount-to-pay")
