@@ -87,7 +87,7 @@ def product_page_context(session, product: Product, *, now: datetime) -> dict:
 
 
 _FRESHNESS = (
-    select(Product.id, Product.promo_ends_at, Sku.id, Sku.price_fen, Sku.list_price_fen, Sku.promo_price_fen,
+    select(Product.id, Product.promo_ends_at, Product.brand_id, Sku.id, Sku.price_fen, Sku.list_price_fen, Sku.promo_price_fen,
            Sku.stock > 0)
     .outerjoin(Sku, Sku.product_id == Product.id)
     .where(Product.code == bindparam("code"), Product.published.is_(True))
@@ -101,6 +101,7 @@ class PageFreshness:
 
     fingerprint: str
     max_seconds: int
+    brand_id: int
 
 
 def product_page_freshness(session, code: str | None, *, now: datetime) -> PageFreshness | None:
@@ -118,4 +119,4 @@ def product_page_freshness(session, code: str | None, *, now: datetime) -> PageF
     running = promo_running(rows[0], now)
     state = repr((running, [tuple(row) for row in rows])).encode()
     max_seconds = int((ends_at - now).total_seconds()) if running else 24 * 3600
-    return PageFreshness(hashlib.blake2b(state, digest_size=12).hexdigest(), max_seconds)
+    return PageFreshness(hashlib.blake2b(state, digest_size=12).hexdigest(), max_seconds, rows[0].brand_id)

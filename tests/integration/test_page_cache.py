@@ -207,3 +207,18 @@ def test_a_share_link_finds_the_product_by_its_code_in_any_case(make, db):
     assert (ref.code, ref.brand_id) == (product.code, product.brand_id)
     assert published_product_ref(db.session, hidden.code) is None
     assert published_product_ref(db.session, "X" * 40) is None
+
+
+def test_a_guides_store_preselected_for_one_visitor_is_not_shared(cached, app, make, db):
+    from mall.accounts.models import Role
+    from tests.integration.referral_data import partner
+
+    brand = make.brand()
+    first, theirs = make.store(brand, name="Jing'an"), make.store(brand, name="Xuhui")
+    guide = partner(make, brand, user=make.user(Role.GUIDE, store=theirs, name="Guide Gao"))
+    product = make.product(brand)
+    guided, plain = app.test_client(), app.test_client()
+    guided.get(f"/p/{product.code}/{guide.code}")
+    assert f'<option value="{theirs.id}" selected>' in html_of(guided, product)
+    assert f'<option value="{theirs.id}" selected>' not in html_of(plain, product)
+    assert f'<option value="{theirs.id}" selected>' in html_of(guided, product)
