@@ -214,7 +214,8 @@ def test_a_guides_store_preselected_for_one_visitor_is_not_shared(cached, app, m
     from tests.integration.referral_data import partner
 
     brand = make.brand()
-    first, theirs = make.store(brand, name="Jing'an"), make.store(brand, name="Xuhui")
+    make.store(brand, name="Jing'an")
+    theirs = make.store(brand, name="Xuhui")
     guide = partner(make, brand, user=make.user(Role.GUIDE, store=theirs, name="Guide Gao"))
     product = make.product(brand)
     guided, plain = app.test_client(), app.test_client()
