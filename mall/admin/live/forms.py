@@ -1,0 +1,73 @@
+"""Forms of the admin's live-room pages. The stream is pasted text: mall.live.streams decides what it becomes."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from mall.clean_form import CleanForm
+from mall.live.rooms import TITLE_MAX
+from mall.live.streams import URL_MAX
+from mall.money import parse_yuan
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class RoomForm(CleanForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the room a title.")),
+                                                 Length(max=TITLE_MAX, message=_l("At most %(max)d characters, please."))],
+                        render_kw={"maxlength": TITLE_MAX})
+    starts_at = DateTimeLocalField(_l("Starts at (local time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(_l("Please say when the room starts."))])
+    stream = StringField(_l("Stream: a share link or id (Bilibili, Douyin, WeChat Channels, Tencent Video) or an "
+                            "https .m3u8 / .mp4 address"),
+                         validators=[DataRequired(_l("Please paste the stream's link."))],
+                         render_kw={"maxlength": URL_MAX})
+    replay = StringField(_l("Replay (optional, same kinds of link)"), validators=[Optional()],
+                         render_kw={"maxlength": URL_MAX})
+    host_store_id = SelectField(_l("Host store"), coerce=_optional_int,
+                                invalid_value_message=_l("Please choose one of the brand's stores."),
+                                invalid_choice_message=_l("Please choose one of the brand's stores."))
+    host_user_id = SelectField(_l("Host guide"), coerce=_optional_int,
+                               invalid_value_message=_l("Please choose a guide of the brand as host."),
+                               invalid_choice_message=_l("Please choose a guide of the brand as host."))
+    cover = FileField(_l("Cover image (PNG, JPEG or WebP, at most 2 MB)"),
+                      render_kw={"accept": "image/png,image/jpeg,image/webp"})
+
+
+def room_form(stores, hosts, formdata=None, obj=None) -> RoomForm:
+    form = RoomForm(formdata=formdata, obj=obj)
+    form.host_store_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(s.id, s.name) for s in stores]
+    form.host_user_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(u.id, u.name) for u in hosts]
+    return form
+
+
+class ShelfForm(CleanForm):
+    sku_id = SelectField(_l("Product"), coerce=_optional_int,
+                         validators=[InputRequired(_l("Please choose one of the brand's products."))],
+                         invalid_value_message=_l("Please choose one of the brand's products."),
+                         invalid_choice_message=_l("Please choose one of the brand's products."))
+    live_price = StringField(_l("Live price in yuan (optional, 直播专享价)"), validators=[Optional()],
+                             render_kw={"inputmode": "decimal", "maxlength": 14})
+
+    def validate_live_price(self, field):
+        self.live_price_fen = None
+        text = (field.data or "").strip()
+        if not text:
+            return
+        try:
+            self.live_price_fen = parse_yuan(text)
+        except ValueError:
+            raise ValidationError(_l("Please enter an amount such as 12.50.")) from None
+
+
+def shelf_form(skus, formdata=None) -> ShelfForm:
+    form = ShelfForm(formdata=formdata)
+    form.sku_id.choices = [SelectChoice("", _l("Choose a product"))] + [
+        SelectChoice(sku.id, f"{sku.product.title} · {sku.name}") for sku in skus]
+    return form
+
+
+class ItemForm(CleanForm):
+    item_id = IntegerField(validators=[InputRequired()])
