@@ -36,8 +36,9 @@ class RoomForm(CleanForm):
                       render_kw={"accept": "image/png,image/jpeg,image/webp"})
 
 
-def room_form(stores, hosts, formdata=None, obj=None) -> RoomForm:
-    form = RoomForm(formdata=formdata, obj=obj)
+def room_form(stores, hosts, obj=None, *, blank: bool = False) -> RoomForm:
+    """The room form, filled from the request (a POST) or, `blank` of it, from `obj`; host choices are the brand's."""
+    form = RoomForm(formdata=None, obj=obj) if blank else RoomForm(obj=obj)
     form.host_store_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(s.id, s.name) for s in stores]
     form.host_user_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(u.id, u.name) for u in hosts]
     return form
@@ -62,8 +63,8 @@ class ShelfForm(CleanForm):
             raise ValidationError(_l("Please enter an amount such as 12.50.")) from None
 
 
-def shelf_form(skus, formdata=None) -> ShelfForm:
-    form = ShelfForm(formdata=formdata)
+def shelf_form(skus, *, blank: bool = False) -> ShelfForm:
+    form = ShelfForm(formdata=None) if blank else ShelfForm()
     form.sku_id.choices = [SelectChoice("", _l("Choose a product"))] + [
         SelectChoice(sku.id, f"{sku.product.title} · {sku.name}") for sku in skus]
     return form

@@ -173,12 +173,12 @@ def _choices(brand_id: int):
 
 def _room_page(room, form, *, shelf_form_=None, status=200):
     if form is None:
-        form = room_form(*_choices(room.brand_id), obj=room)
+        form = room_form(*_choices(room.brand_id), obj=room, blank=True)
         form.starts_at.data, form.stream.data, form.replay.data = (to_local(room.starts_at), room.stream_url,
                                                                    room.replay_url)
     now = utcnow()
     return render_template("admin/live_room.html", room=room, form=form,
-                           shelf_form=shelf_form_ or shelf_form(shelf_skus(db.session, room.brand_id)),
+                           shelf_form=shelf_form_ or shelf_form(shelf_skus(db.session, room.brand_id), blank=True),
                            item_form=ItemForm(formdata=None), shelf=shelf(db.session, room, now=now),
                            stats=room_stats(db.session, room.id, now=now),
                            board=leaderboard(db.session, room.id, masked=False),
