@@ -12,6 +12,7 @@ from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_live import LIVE, REPLAY, SOON, load_demo_live
 from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
 from mall.orders.models import Order
@@ -60,6 +61,7 @@ def load_demo() -> str:
     load_demo_partners(session, now)
     orders = load_demo_orders(session, now)
     unit_of_work.commit(session)
+    load_demo_live(session, now)
     return summary(session, orders)
 
 
@@ -142,6 +144,8 @@ def summary(session, orders: int) -> str:
     lines += [
         "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
         f"  {URL}/p/H7SMB8Y/SYTEA2   {URL}/shop/ZXTEA3   {URL}/p/9PWSHDF/GDZXY8   {URL}/s/{STORE_CODES[0]}",
+        f"Live rooms: live {URL}/l/{LIVE} (invite link {URL}/l/{LIVE}/SYTEA2, host console {URL}/l/{LIVE}/host "
+        f"as 张小雨), scheduled {URL}/l/{SOON}, ended with replay {URL}/l/{REPLAY}",
     ]
     width = max(len(role) for role, *_ in PEOPLE)
     for role, login, name, *_ in PEOPLE:
