@@ -53,6 +53,9 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     live_share.register(app)  # the share centre's live-rooms section, without referral importing live
     cli.register(app)
+    from mall.live.poll import PinPoll
+
+    app.wsgi_app = PinPoll(app.wsgi_app, app)  # the viewers' "nothing changed" answered before Flask runs
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:  # behind a load balancer: trust its X-Forwarded-* so external URLs and client IPs are right
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

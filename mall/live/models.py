@@ -50,7 +50,9 @@ class LiveRoom(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     # use_alter: rooms and shelf items point at each other; the migration adds this key after both tables.
-    pinned_item_id: Mapped[int | None] = mapped_column(ForeignKey("live_shelf_items.id", use_alter=True))
+    # SET NULL: an item leaving the shelf is no longer presented.
+    pinned_item_id: Mapped[int | None] = mapped_column(ForeignKey("live_shelf_items.id", use_alter=True,
+                                                                  ondelete="SET NULL"))
     # Bumped by every pin, unpin, start and end: the viewers' poll answers 304 while it stays the same.
     pin_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

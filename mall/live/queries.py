@@ -10,7 +10,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from mall.accounts.models import User
-from mall.catalog.models import Store
+from mall.catalog.models import Product, Store
 from mall.catalog.pages import normalise_code
 from mall.catalog.pricing import unit_price_fen
 from mall.live.models import LiveOrder, LiveRoom, LiveViewer, RoomState, ShelfItem
@@ -66,7 +66,9 @@ def pinned_product(session, room: LiveRoom, *, now: datetime) -> ShelfView | Non
     """The shelf item the host is presenting (讲解中), with its price in the room now."""
     if room.pinned_item_id is None:
         return None
-    item = session.get(ShelfItem, room.pinned_item_id)
+    # One query: every viewer asks for this right after a pin.
+    item = session.scalar(select(ShelfItem).where(ShelfItem.id == room.pinned_item_id)
+                          .options(joinedload(ShelfItem.sku), joinedload(ShelfItem.product).selectinload(Product.images)))
     return _view(room, item, now) if item is not None else None
 
 

@@ -110,7 +110,7 @@ def upgrade():
     # Rooms and shelf items point at each other: the room's pin gets its key once both tables exist.
     with op.batch_alter_table('live_rooms', schema=None) as batch_op:
         batch_op.create_foreign_key(batch_op.f('fk_live_rooms_pinned_item_id_live_shelf_items'), 'live_shelf_items',
-                                    ['pinned_item_id'], ['id'])
+                                    ['pinned_item_id'], ['id'], ondelete='SET NULL')
 
     op.create_table('live_viewers',
     sa.Column('id', sa.Integer(), nullable=False),
