@@ -225,6 +225,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="workers per gunicorn instance")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread)")
     parser.add_argument("--timeout", type=float, default=5.0, help="client timeout per request")
+    parser.add_argument("--max-requests", type=int, default=0,
+                        help="gunicorn's worker recycling (gunicorn.conf.py: 2000); 0 = off, see RESULTS.md")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:55433/mall_bench_live"
     dbname = database_url.rsplit("/", 1)[1]
@@ -237,7 +239,7 @@ def main():
     code, room_id, items = seed(app)
     servers = [subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--threads", str(args.threads), "--access-logfile", "/dev/null", "--error-logfile", "-", "app:app"],
+         "--threads", str(args.threads), "--max-requests", str(args.max_requests), "--access-logfile", "/dev/null", "--error-logfile", "-", "app:app"],
         cwd=ROOT, env=_env(database_url, port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True) for port in ports]
     try:
@@ -296,7 +298,7 @@ def main():
     db_cores = (db1 - db0) / (t1 - t0)
     report = {
         "viewers": args.viewers, "interval_s": args.interval, "ramp_s": args.ramp, "hosts": args.hosts, "workers_per_host": args.workers,
-        "threads": args.threads, "duration_s": args.duration, "cpus": os.cpu_count(),
+        "threads": args.threads, "max_requests": args.max_requests, "duration_s": args.duration, "cpus": os.cpu_count(),
         "loadavg_before": load_before, "loadavg_after": load_after,
         "requests": len(requests), "requests_per_s": round(len(requests) / span, 1), "statuses": statuses,
         "errors": errors, "p50_ms": round(pct(latencies, .50), 1), "p90_ms": round(pct(latencies, .90), 1),

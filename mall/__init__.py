@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from mall.admin import bp as admin_bp
     from mall.i18n import bp as i18n_bp
     from mall.live.console import bp as live_host_bp
+    from mall.live.manage import bp as live_manage_bp
     from mall.live.routes import bp as live_bp
     from mall.partner.routes import bp as partner_bp
     from mall.payments.mock.routes import bp as mockpay_bp
@@ -118,7 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from mall.shop.routes import bp as catalog_bp
 
     for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp, live_bp,
-               live_host_bp):
+               live_host_bp, live_manage_bp):
         app.register_blueprint(bp)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.

@@ -4,6 +4,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from mall.ids import parse_id
 from mall.live.models import LiveRoom, ShelfItem
 from mall.live.pricing import room_sale
 from mall.orders.checkout import CheckoutRequest, SkuUnavailable, place_order
@@ -16,8 +17,9 @@ class NotOnShelf(SkuUnavailable):
 
 def buy_in_room(session, room: LiveRoom, req: CheckoutRequest, *, now: datetime) -> Order:
     """A pending order for a SKU on the room's shelf; its attribution carries the room (channel "live")."""
-    item = session.scalar(select(ShelfItem).where(ShelfItem.room_id == room.id, ShelfItem.sku_id == req.sku_id)) \
-        if isinstance(req.sku_id, int) else None
+    sku_id = parse_id(req.sku_id) if isinstance(req.sku_id, int) else None
+    item = session.scalar(select(ShelfItem).where(ShelfItem.room_id == room.id, ShelfItem.sku_id == sku_id)) \
+        if sku_id is not None else None
     if item is None:
         raise NotOnShelf()
     return place_order(session, req, now=now, room_sale=room_sale(room, item))

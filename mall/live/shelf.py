@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from mall.audit.service import record
 from mall.catalog.models import Product, Sku
 from mall.domain import DomainError
+from mall.ids import parse_id
 from mall.live.models import LiveRoom, RoomState, ShelfItem
 
 SHELF_MAX = 50
@@ -33,7 +34,8 @@ def check_live_price(live_price_fen: int | None, sku: Sku) -> None:
 def add_to_shelf(session, room: LiveRoom, sku_id: int, live_price_fen: int | None, *, actor_id: int | None,
                  now: datetime) -> ShelfItem:
     """Put one of the brand's SKUs on the shelf (or change its live price if it is already there)."""
-    sku = session.get(Sku, sku_id) if isinstance(sku_id, int) else None
+    sku_id = parse_id(sku_id) if isinstance(sku_id, int) else None
+    sku = session.get(Sku, sku_id) if sku_id is not None else None
     if sku is None or sku.product.brand_id != room.brand_id:
         raise ShelfError(_l("Please choose one of the brand's products."), field="sku_id")
     check_live_price(live_price_fen, sku)
@@ -88,7 +90,8 @@ def unpin(session, room: LiveRoom, *, actor_id: int | None, now: datetime) -> No
 
 
 def _item_of(session, room: LiveRoom, item_id) -> ShelfItem:
-    item = session.get(ShelfItem, item_id) if isinstance(item_id, int) else None
+    item_id = parse_id(item_id) if isinstance(item_id, int) else None  # a huge number is "not found", not a 500
+    item = session.get(ShelfItem, item_id) if item_id is not None else None
     if item is None or item.room_id != room.id:
         raise ShelfError(_l("That product is not on this room's shelf."))
     return item

@@ -109,8 +109,9 @@ def test_the_host_console_starts_pins_and_ends(client, login_as, db, make, room)
     assert "Pinned" in text(page)
     db.session.refresh(room.room)
     assert room.room.pinned_item_id == room.live_item.id
-    refused = follow(client, post(client, f"{console}/pin", {"item_id": 999999}, token_from=console))
-    assert "not on this room's shelf" in text(refused)
+    for item_id in (999999, 2**40, "x"):  # a huge number never reaches the database as an id
+        refused = follow(client, post(client, f"{console}/pin", {"item_id": item_id}, token_from=console))
+        assert "not on this room's shelf" in text(refused)
     stats = client.get(f"{console}/stats", headers={**EN, "HX-Request": "true"}).get_data(as_text=True)
     assert "Watching now" in stats and "<html" not in stats
     assert "The room has ended." in text(follow(client, post(client, f"{console}/end", token_from=console)))
@@ -138,3 +139,35 @@ def test_the_share_centre_lists_an_invite_link_per_room(client, login_as, db, ro
     assert "Live rooms" in page
     assert f"/l/{room.room.code}/{room.sharer.code}" in page and 'data-copy="link-l-' in page
     assert "<svg" in page  # its QR code
+
+
+def test_a_store_manager_creates_a_room_for_their_store_only(client, login_as, db, make, room):
+    manager = make.user(Role.STORE_MANAGER, store=room.store, name="Manager Chen")
+    other_store = make.store(room.brand, name="Hangzhou")
+    login_as(manager)
+    token_page = "/store/live/new"
+    assert post(client, "/store/live/new", _room_data(host_store_id=other_store.id),
+                token_from=token_page).status_code == 422  # another store of the brand is not theirs to host
+    page = follow(client, post(client, "/store/live/new", _room_data(), token_from=token_page))
+    assert "Live room Autumn Live created." in text(page)
+    created = db.session.scalars(select(LiveRoom).where(LiveRoom.title == "Autumn Live")).one()
+    assert (created.brand_id, created.host_store_id) == (room.brand.id, room.store.id)
+    sku = room.other.skus[0]
+    added = post(client, f"/store/live/{created.id}/shelf", {"sku_id": sku.id, "live_price": "29.00"},
+                 token_from=token_page)
+    assert "Shelf saved." in text(follow(client, added))
+
+
+def test_a_store_manager_cannot_open_another_stores_room(client, login_as, db, make, room):
+    login_as(make.user(Role.STORE_MANAGER, store=make.store(room.brand)))
+    assert client.get(f"/store/live/{room.room.id}").status_code == 404
+    assert post(client, f"/store/live/{room.room.id}", _room_data(title="Hijacked"),
+                token_from="/store/live").status_code == 404
+    db.session.refresh(room.room)
+    assert room.room.title == "Spring Tasting"
+
+
+def test_only_store_managers_have_store_live_pages(client, login_as, make, room):
+    assert client.get("/store/live").status_code in (302, 303)
+    login_as(room.admin)
+    assert client.get("/store/live").status_code == 404

@@ -69,7 +69,7 @@ def test_pinning_a_product_not_on_the_shelf_is_refused(db, make, room):
     room.pin(room.live_item)
     other_room = Room(make, db.session)
     before = _state(db, room)
-    for item_id in (other_room.live_item.id, 987654, None, "1"):
+    for item_id in (other_room.live_item.id, 987654, 2**40, -1, None, "1"):
         with pytest.raises(ShelfError):
             pin(db.session, room.room, item_id, actor_id=None, now=utcnow())
     db.session.rollback()

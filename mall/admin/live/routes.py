@@ -14,20 +14,15 @@ from mall import unit_of_work
 from mall.accounts.models import Role, User
 from mall.admin.access import admin_brand_id
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
-from mall.admin.live.forms import ItemForm, room_form, shelf_form
-from mall.admin.products.forms import to_local, to_utc
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
 from mall.domain import DomainError
 from mall.extensions import db
-from mall.live.covers import store_cover
 from mall.live.models import RoomState
 from mall.live.queries import leaderboard, room_of_brand, room_report, room_stats, shelf, store_board
-from mall.live.rooms import RoomDetails, save_room
+from mall.live.room_forms import ItemForm, fill_room_form, room_form, save_from_form, shelf_form
 from mall.live.shelf import add_to_shelf, remove_from_shelf, shelf_skus
-from mall.live.streams import StreamError, parse_stream
 from mall.media.extension import media
-from mall.media.images import ImageError
 from mall.money import yuan
 
 bp = Blueprint("live", __name__, url_prefix="/live")
@@ -58,11 +53,7 @@ def create():
 @bp.get("/<int:room_id>")
 def show(room_id: int):
     room = _room_or_404(room_id)
-    form = room_form(*_choices(room.brand_id), obj=room)
-    form.starts_at.data = to_local(room.starts_at)
-    form.stream.data = room.stream_url
-    form.replay.data = room.replay_url
-    return _room_page(room, form)
+    return _room_page(room, fill_room_form(room_form(*_choices(room.brand_id), obj=room, blank=True), room))
 
 
 @bp.post("/<int:room_id>")
@@ -133,35 +124,12 @@ def _cell(text: str) -> str:
 
 
 def _save(brand_id: int, room, form):
-    """Parse the streams and save; a refusal lands beside its field and changes nothing (None)."""
-    hosts = current_app.config.get("LIVE_MEDIA_HOSTS") or ()
-    try:
-        stream = parse_stream(form.stream.data, hosts)
-    except StreamError as err:
-        form.stream.errors.append(err.message)
-        return None
-    try:
-        replay = parse_stream(form.replay.data, hosts) if (form.replay.data or "").strip() else None
-    except StreamError as err:
-        form.replay.errors.append(err.message)
-        return None
-    cover = room.cover_path if room is not None else ""
-    upload = form.cover.data
-    if upload is not None and getattr(upload, "filename", ""):
-        try:
-            cover = store_cover(upload.read(), store=media.store)
-        except ImageError as err:
-            form.cover.errors.append(err.message)
-            return None
-    details = RoomDetails(title=form.title.data, starts_at=to_utc(form.starts_at.data), stream=stream, replay=replay,
-                          host_store_id=form.host_store_id.data, host_user_id=form.host_user_id.data,
-                          cover_path=cover)
-    try:
-        return save_room(db.session, brand_id, room, details, actor_id=current_user.id, now=utcnow())
-    except DomainError as err:
+    saved = save_from_form(db.session, brand_id, room, form, media_store=media.store,
+                           media_hosts=current_app.config.get("LIVE_MEDIA_HOSTS") or (), actor_id=current_user.id,
+                           now=utcnow())
+    if saved is None:
         unit_of_work.rollback()
-        getattr(form, err.field or "title").errors.append(err.message)
-        return None
+    return saved
 
 
 def _choices(brand_id: int):
@@ -173,9 +141,7 @@ def _choices(brand_id: int):
 
 def _room_page(room, form, *, shelf_form_=None, status=200):
     if form is None:
-        form = room_form(*_choices(room.brand_id), obj=room, blank=True)
-        form.starts_at.data, form.stream.data, form.replay.data = (to_local(room.starts_at), room.stream_url,
-                                                                   room.replay_url)
+        form = fill_room_form(room_form(*_choices(room.brand_id), obj=room, blank=True), room)
     now = utcnow()
     return render_template("admin/live_room.html", room=room, form=form,
                            shelf_form=shelf_form_ or shelf_form(shelf_skus(db.session, room.brand_id), blank=True),

@@ -1,12 +1,19 @@
-"""Forms of the admin's live-room pages. The stream is pasted text: mall.live.streams decides what it becomes."""
+"""Forms for editing a room (the brand admin's and the store manager's pages). The stream is pasted text:
+mall.live.streams decides what it becomes; save_from_form turns a valid form into a saved room or field errors."""
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from mall.clean_form import CleanForm
-from mall.live.rooms import TITLE_MAX
-from mall.live.streams import URL_MAX
+from mall.domain import DomainError
+from mall.live.covers import store_cover
+from mall.live.rooms import TITLE_MAX, RoomDetails, save_room
+from mall.live.streams import URL_MAX, StreamError, parse_stream
+from mall.media.images import ImageError
 from mall.money import parse_yuan
 
 
@@ -72,3 +79,45 @@ def shelf_form(skus, *, blank: bool = False) -> ShelfForm:
 
 class ItemForm(CleanForm):
     item_id = IntegerField(validators=[InputRequired()])
+
+
+def local_time(utc: datetime | None) -> datetime | None:
+    """A stored naive-UTC time as the shop's local time, for a datetime-local field."""
+    return to_user_timezone(utc).replace(tzinfo=None) if utc is not None else None
+
+
+def fill_room_form(form: RoomForm, room) -> RoomForm:
+    form.starts_at.data = local_time(room.starts_at)
+    form.stream.data, form.replay.data = room.stream_url, room.replay_url
+    return form
+
+
+def save_from_form(session, brand_id: int, room, form: RoomForm, *, media_store, media_hosts, actor_id: int | None,
+                   now: datetime):
+    """Parse the streams, keep an uploaded cover and save the room; a refusal lands beside its field (None)."""
+    try:
+        stream = parse_stream(form.stream.data, media_hosts)
+    except StreamError as err:
+        form.stream.errors.append(err.message)
+        return None
+    try:
+        replay = parse_stream(form.replay.data, media_hosts) if (form.replay.data or "").strip() else None
+    except StreamError as err:
+        form.replay.errors.append(err.message)
+        return None
+    cover = room.cover_path if room is not None else ""
+    upload = form.cover.data
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            cover = store_cover(upload.read(), store=media_store)
+        except ImageError as err:
+            form.cover.errors.append(err.message)
+            return None
+    details = RoomDetails(title=form.title.data, starts_at=to_utc(form.starts_at.data), stream=stream, replay=replay,
+                          host_store_id=form.host_store_id.data, host_user_id=form.host_user_id.data,
+                          cover_path=cover)
+    try:
+        return save_room(session, brand_id, room, details, actor_id=actor_id, now=now)
+    except DomainError as err:
+        getattr(form, err.field or "title").errors.append(err.message)
+        return None
