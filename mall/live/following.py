@@ -10,8 +10,26 @@ from flask import Response, abort, make_response, render_template, request
 
 from mall.live.models import LiveRoom
 from mall.live.queries import pin_version, pinned_product
+from mall.templating import locale_code
 
 POLL_SECONDS = 3
+# A pin reaches every viewer within one poll interval, so right after it each host renders the same fragment
+# hundreds of times. It is rendered once per process for each (room, state, pin version, language): the version
+# is read from the database on every poll, so the memo only ever repeats what the database says now.
+_RENDERED: dict[tuple, str] = {}
+RENDERED_MAX = 512
+
+
+def _fragment(session, room_id: int, state: str, version: int, now: datetime) -> str:
+    key = (room_id, state, version, locale_code())
+    html = _RENDERED.get(key)
+    if html is None:
+        room = session.get(LiveRoom, room_id)
+        html = render_template("live/_pin.html", room=room, pinned=pinned_product(session, room, now=now))
+        if len(_RENDERED) >= RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[key] = html
+    return html
 
 
 def etag_for(room_id: int, state: str, version: int) -> str:
@@ -28,9 +46,7 @@ def pin_response(session, code: str, *, page_state: str, now: datetime) -> Respo
     elif etag in request.if_none_match:
         response = Response(status=304)
     else:
-        room = session.get(LiveRoom, room_id)
-        response = make_response(render_template("live/_pin.html", room=room,
-                                                 pinned=pinned_product(session, room, now=now)))
+        response = make_response(_fragment(session, room_id, state, version, now))
     response.set_etag(etag)
     # Revalidate every time: a cached fragment must never hide a new pin.
     response.headers["Cache-Control"] = "no-cache"
