@@ -223,7 +223,7 @@ def main():
     parser.add_argument("--pin-every", type=float, default=15.0, help="seconds between pin changes")
     parser.add_argument("--hosts", type=int, default=2, help="gunicorn instances (separate 'hosts')")
     parser.add_argument("--workers", type=int, default=2, help="workers per gunicorn instance")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread; gunicorn.conf.py: 2)")
     parser.add_argument("--timeout", type=float, default=5.0, help="client timeout per request")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="gunicorn's worker recycling (gunicorn.conf.py: 2000); 0 = off, see RESULTS.md")
