@@ -85,3 +85,22 @@ def test_a_scheduled_room_shows_no_player_and_frames_nothing(client, db, room):
     response = client.get(f"/l/{room.room.code}", headers=EN)
     assert "frame-src 'none'" in response.headers["Content-Security-Policy"]
     assert "<iframe" not in response.get_data(as_text=True)
+
+
+def test_a_current_etag_is_answered_before_flask_runs(client, db, room):
+    room.start()
+    room.pin(room.live_item)
+    etag = _poll(client, room).headers["ETag"]
+    answered = _poll(client, room, etag)
+    # The page's security headers come from Flask (Talisman): their absence shows the middleware answered.
+    assert answered.status_code == 304 and "Content-Security-Policy" not in answered.headers
+    assert answered.headers["ETag"] == etag and answered.headers["Cache-Control"] == "no-cache"
+    assert _poll(client, room, '"r1-live-0"').status_code == 200  # a stale ETag goes on to the view
+
+
+def test_hostile_room_urls_are_404_or_a_page_never_a_500(client, db, room):
+    code = room.room.code
+    for url in (f"/l/{'X' * 300}", f"/l/{'X' * 300}/pin", f"/l/{code}?buy=99999999999999999999",
+                f"/l/{code}?buy=abc", f"/l/{code}/buy/99999999999999999999", f"/l/{code}/stats",
+                f"/l/{code}/<script>", f"/l/{code}/pin?s=%00"):
+        assert client.get(url, headers=EN).status_code in (200, 302, 400, 404, 405), url
