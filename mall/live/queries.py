@@ -177,9 +177,10 @@ def room_of_brand(session, room_id: int, brand_id: int | None) -> LiveRoom | Non
 
 def rooms_a_partner_can_invite_to(session, partner: Partner) -> list[LiveRoom]:
     """The partner's brand's rooms that are live or scheduled, soonest first (share centre, API)."""
+    live_first = case((LiveRoom.state == RoomState.LIVE, 0), else_=1)
     return list(session.scalars(select(LiveRoom).where(LiveRoom.brand_id == partner.brand_id,
                                                        LiveRoom.state != RoomState.ENDED)
-                                .order_by(LiveRoom.state.desc(), LiveRoom.starts_at)))
+                                .order_by(live_first, LiveRoom.starts_at)))
 
 
 def rooms_for_home(session, *, limit: int = 6) -> list[LiveRoom]:

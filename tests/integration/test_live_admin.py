@@ -1,5 +1,7 @@
 """The admin's live rooms: create with a stream from the allow-list, shelf with live prices, reports, the CSV;
 the host console; the partner's invite links on the share centre."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -7,6 +9,9 @@ from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.live.buying import buy_in_room
 from mall.live.models import LiveRoom, LiveViewer, ShelfItem
+from mall.live.queries import rooms_a_partner_can_invite_to
+from mall.live.rooms import RoomDetails, save_room
+from mall.live.streams import parse_stream
 from mall.live.viewers import seen
 from mall.orders import states
 from tests.integration.admin_support import follow, post, text
@@ -171,3 +176,13 @@ def test_only_store_managers_have_store_live_pages(client, login_as, make, room)
     assert client.get("/store/live").status_code in (302, 303)
     login_as(room.admin)
     assert client.get("/store/live").status_code == 404
+
+
+def test_rooms_to_invite_to_are_live_ones_first_then_the_next_scheduled(db, make, room):
+    later = save_room(db.session, room.brand.id, None, RoomDetails(title="Later", starts_at=utcnow() + timedelta(days=9),
+                                                                   stream=parse_stream("BV1xx411c7mD", ())),
+                      actor_id=None, now=utcnow())
+    foreign = Room(make, db.session)  # another brand's room is never offered
+    room.start()
+    assert [r.id for r in rooms_a_partner_can_invite_to(db.session, room.sharer)] == [room.room.id, later.id]
+    assert foreign.room.id not in [r.id for r in rooms_a_partner_can_invite_to(db.session, room.sharer)]
