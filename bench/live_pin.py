@@ -178,6 +178,15 @@ def _cpu_seconds(pids) -> float:
     return total / CLK
 
 
+def _cpu_by_pid(pids) -> dict[int, float]:
+    return {pid: _cpu_seconds([pid]) for pid in pids}
+
+
+def _backend_cpu(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU the backends used in the window: deltas of those seen twice, everything of those born in it."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items() if cpu >= before.get(pid, 0.0))
+
+
 def _backends(dbname: str) -> list[int]:
     """The PostgreSQL backends serving this database (their process titles name it), if /proc shows them."""
     found = []
@@ -257,7 +266,7 @@ def main():
         time.sleep(1 + args.ramp + args.interval)
         server_pids = [pid for server in servers for pid in [server.pid, *_children(server.pid)]]
         backends = _backends(dbname)
-        cpu0, db0, client0, t0 = (_cpu_seconds(server_pids), _cpu_seconds(backends), _cpu_seconds([client.pid]),
+        cpu0, db0, client0, t0 = (_cpu_seconds(server_pids), _cpu_by_pid(backends), _cpu_seconds([client.pid]),
                                   time.time())
         pins, next_item = [], 1
         while time.time() + args.pin_every < until - args.interval * 2:
@@ -265,7 +274,7 @@ def main():
             pins.append((items[next_item], pin_item(app, room_id, items[next_item])))
             next_item = 1 - next_item
         time.sleep(max(0.0, until - time.time()))
-        cpu1, db1, client1, t1 = (_cpu_seconds(server_pids), _cpu_seconds(backends + _backends(dbname)),
+        cpu1, db1, client1, t1 = (_cpu_seconds(server_pids), _cpu_by_pid(_backends(dbname)),
                                   _cpu_seconds([client.pid]), time.time())
         client.join()
         load_after = os.getloadavg()
@@ -295,7 +304,7 @@ def main():
         lateness.append((len(first), sorted(first.values())))
     within_5 = [sum(1 for late in lates if late <= 5) / args.viewers for _n, lates in lateness]
     gunicorn_cores = (cpu1 - cpu0) / (t1 - t0)
-    db_cores = (db1 - db0) / (t1 - t0)
+    db_cores = _backend_cpu(db0, db1) / (t1 - t0)
     report = {
         "viewers": args.viewers, "interval_s": args.interval, "ramp_s": args.ramp, "hosts": args.hosts, "workers_per_host": args.workers,
         "threads": args.threads, "max_requests": args.max_requests, "duration_s": args.duration, "cpus": os.cpu_count(),
