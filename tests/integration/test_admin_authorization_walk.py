@@ -28,6 +28,8 @@ from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
 from mall.journeys.sequences import save_sequence, save_step
+from mall.live.rooms import RoomDetails, save_room
+from mall.live.streams import parse_stream
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from tests.conftest import csrf_from
@@ -70,6 +72,9 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.room = save_room(session, books.brand.id, None,
+                              RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
+                                          stream=parse_stream("BV1xx411c7mD", ())), actor_id=None, now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         self.sequence = save_sequence(session, books.brand.id, None, name="Brand B Secret Journey", state="new",
                                       tag_id=None, reentry="every_entry", active=True, now=T0)
@@ -108,6 +113,7 @@ class Walk:
             "brand_id": self.brand.id,
             "sequence_id": self.sequence.id,
             "step_id": self.step.id,
+            "room_id": self.room.id,
         }
 
 
