@@ -12,6 +12,7 @@ from sqlalchemy import select
 from mall import unit_of_work
 from mall.accounts.models import Role, User
 from mall.catalog.models import Brand
+from mall.demo_live import SOON
 from mall.demo_orders import DemoOrder, load_orders
 from mall.journeys.models import JourneyTag
 from mall.journeys.sequences import save_sequence, save_step, sequences_of_brand
@@ -79,6 +80,7 @@ def load_demo_sequences(session, now: datetime) -> None:
 def load_demo_customers(session, now: datetime, password: str) -> int:
     """The guide's customers, each through their own history; returns how many were new."""
     brand = session.scalar(select(Brand).where(Brand.slug == BRAND))
+    _invite_to_live_room(session, brand.id, now)
     created = 0
     for number, (phone, name, history) in enumerate(CUSTOMERS, start=1):
         if session.scalar(select(User.id).where(User.phone == phone)) is not None:
@@ -101,3 +103,14 @@ def load_demo_customers(session, now: datetime, password: str) -> int:
         created += 1
     silent_tick(session, now=now)
     return created
+
+
+def _invite_to_live_room(session, brand_id: int, now: datetime) -> None:
+    """Interested customers are invited into the scheduled room on day 1 (the rooms exist by now)."""
+    interested = next(s for s in sequences_of_brand(session, brand_id) if s.state == "interested")
+    if any(step.live_room_id for step in interested.steps):
+        return
+    save_step(session, brand_id, interested.id, None, day_offset=1, channel="chat",
+              template="{first_name}，{live_room}快开播了，点这里预约，开播提醒您：{link}", room_code=SOON,
+              now=now - timedelta(days=90))
+    unit_of_work.commit(session)

@@ -10,6 +10,7 @@ from mall.journeys.links import step_link
 from mall.journeys.messages import fill
 from mall.journeys.personalisation import personal_order
 from mall.journeys.tags import tag_names
+from mall.live.models import LiveRoom
 from mall.privacy import first_name, mask_name, mask_phone
 from mall.referral.models import Partner
 
@@ -42,6 +43,8 @@ def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_sta
     product_ids = {item.product_id for item in items if item.product_id}
     named = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(product_ids)))} \
         if product_ids else {}
+    room_ids = {item.live_room_id for item in items if item.live_room_id}
+    rooms = {r.id: r for r in session.scalars(select(LiveRoom).where(LiveRoom.id.in_(room_ids)))} if room_ids else {}
     pool = list(session.scalars(select(Product).where(Product.brand_id == guide.brand_id, Product.published)
                                 .order_by(Product.created_at.desc(), Product.id.desc()).limit(SUGGESTION_POOL)))
     names = tag_names(session, [item.customer_id for item in items])
@@ -49,10 +52,12 @@ def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_sta
     for item in items:
         product = named.get(item.product_id)
         suggestion = product or _suggest(session, pool, brand_id=guide.brand_id, user_id=item.user_id)
+        room = rooms.get(item.live_room_id)
         link = step_link(partner_code=guide.code, product_code=suggestion.code if suggestion else None,
-                         step_id=item.step_id, enrolment_id=item.enrolment_id)
+                         step_id=item.step_id, enrolment_id=item.enrolment_id, room_code=room.code if room else None)
         values = {"first_name": first_name(item.user_name), "guide_name": guide_name, "brand": brand.name,
-                  "product": suggestion.title if suggestion else "", "link": link}
+                  "product": suggestion.title if suggestion else "", "live_room": room.title if room else "",
+                  "link": link}
         message = fill(item.template, values)
         if item.channel == "chat" and "{link}" not in item.template:
             message = f"{message}\n{link}"  # a chat message always carries the step's link, so it can be credited

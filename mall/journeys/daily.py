@@ -59,6 +59,7 @@ class Due:
     product_id: int | None
     due_at: datetime
     postponed: int
+    live_room_id: int | None
 
 
 def due_today(session, *, guide_id: int, day_end: datetime) -> list[Due]:
@@ -67,7 +68,7 @@ def due_today(session, *, guide_id: int, day_end: datetime) -> list[Due]:
         select(JourneyEnrolment.id, JourneyStep.id, JourneyCustomer.id, User.id, User.name, User.phone,
                JourneyCustomer.state, JourneyCustomer.state_since, JourneyCustomer.spent_fen, JourneySequence.name,
                JourneyStep.day_offset, JourneyStep.channel, JourneyStep.template, JourneyStep.product_id,
-               JourneyEnrolment.next_due_at, JourneyEnrolment.postponed)
+               JourneyEnrolment.next_due_at, JourneyEnrolment.postponed, JourneyStep.live_room_id)
         .join(JourneyStep, JourneyStep.id == JourneyEnrolment.next_step_id)
         .join(JourneySequence, JourneySequence.id == JourneyEnrolment.sequence_id)
         .join(JourneyCustomer, JourneyCustomer.id == JourneyEnrolment.customer_id)

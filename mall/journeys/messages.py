@@ -3,8 +3,9 @@
 Placeholders are written {name}. A template naming anything else, or with a stray brace, is refused when
 it is saved, so a guide never copies a message with "{frist_name}" in it. {link} is the guide's own link
 (their partner code) carrying the step, so the visit and the order after it are credited to this step.
-A live room ({live_room}) and a content item ({content}) become two more names here once issues 14 and 15
-land, with their links built the same way.
+A step with a live room fills {live_room} with its title and makes {link} the guide's invitation to it
+(邀约, /l/<room>/<code>?j=…); a content item ({content}, issue 15) would be one more name, its link built
+the same way.
 """
 import re
 
@@ -17,7 +18,8 @@ PLACEHOLDERS = {
     "guide_name": _l("your name"),
     "brand": _l("the brand's name"),
     "product": _l("the step's product"),
-    "link": _l("your link (product page, or the brand's home page)"),
+    "live_room": _l("the step's live room"),
+    "link": _l("your link (the live room, the product page, or the brand's home page)"),
 }
 TEMPLATE_MAX = 1000
 _NAME = re.compile(r"\{([^{}]*)\}")

@@ -14,6 +14,7 @@ from mall.journeys.enrolment import refresh_sequence
 from mall.journeys.messages import check_template
 from mall.journeys.models import STATES, JourneyTag
 from mall.journeys.sop_models import MAX_DAY_OFFSET, JourneySequence, JourneyStep
+from mall.live.models import LiveRoom
 from mall.text import clean_text
 
 CHANNELS = ("chat", "call", "in_store")
@@ -63,7 +64,7 @@ def save_sequence(session, brand_id: int, sequence: JourneySequence | None, *, n
 
 
 def save_step(session, brand_id: int, sequence_id: int, step: JourneyStep | None, *, day_offset, channel: str,
-              template: str, product_code: str = "", now: datetime) -> JourneyStep:
+              template: str, product_code: str = "", room_code: str = "", now: datetime) -> JourneyStep:
     """Add (step None) or change a step of the brand's sequence; the running enrolments follow the change."""
     sequence = sequence_of_brand(session, brand_id, sequence_id)
     if sequence is None:
@@ -79,12 +80,19 @@ def save_step(session, brand_id: int, sequence_id: int, step: JourneyStep | None
                                                              Product.brand_id == brand_id))
         if product_id is None:
             raise SequenceError(_l("No product of your brand has this code."), field="product_code")
+    live_room_id = None
+    if room_code:
+        live_room_id = session.scalar(select(LiveRoom.id).where(LiveRoom.code == room_code.strip().upper(),
+                                                                LiveRoom.brand_id == brand_id))
+        if live_room_id is None:
+            raise SequenceError(_l("No live room of your brand has this code."), field="room_code")
     if step is None:
         step = JourneyStep(sequence_id=sequence.id, created_at=now)
         session.add(step)
     elif step.sequence_id != sequence.id:
         raise SequenceError(_l("This step belongs to another sequence."))
     step.day_offset, step.channel, step.template, step.product_id = day_offset, channel, template, product_id
+    step.live_room_id = live_room_id
     session.flush()
     refresh_sequence(session, sequence.id)
     return step

@@ -62,10 +62,13 @@ class JourneyStep(db.Model):
     channel: Mapped[str] = mapped_column(String(10), default="chat")
     template: Mapped[str] = mapped_column(Text)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    # A step inviting into a live room: {link} is the guide's invitation (邀约) link, {live_room} its title.
+    live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     sequence = relationship("JourneySequence", back_populates="steps")
     product = relationship("Product")
+    live_room = relationship("LiveRoom")
 
 
 class JourneyEnrolment(db.Model):

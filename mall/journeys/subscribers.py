@@ -3,13 +3,14 @@
 Each subscriber runs in the publisher's transaction (mall.events), so a state, a tag or a credited order
 commits with the touch, binding or payment that caused it, or not at all. Only known users become journey
 customers (mall.journeys.models); a guest's order still credits its step through the browser's visit.
-A live room's booking (issue 14) is one more subscriber calling record(kind=states.BOOKED).
+A live room's visit is a touch on the "live" channel (mall.live.viewers.invited); its booking (预约) is RoomBooked.
 """
 from mall.events import subscribe
 from mall.journeys import attribution, states
 from mall.journeys.customers import UNCHANGED, customer_of, locked_customer, record
 from mall.journeys.tag_rules import Happened
 from mall.journeys.tags import apply_rules
+from mall.live.events import RoomBooked
 from mall.orders.events import OrderPaid, OrderPlaced, OrderRefunded, RefundCompleted
 from mall.orders.queries import order_products
 from mall.referral.bindings import GUIDE, open_bindings_of_user
@@ -43,6 +44,14 @@ def on_touch(session, event: TouchRecorded) -> None:
                       cause_ref=f"touch:{event.touch_id}")
     apply_rules(session, customer, Happened(channel=event.channel, target=event.target),
                 cause=f"touch:{event.touch_id}", now=event.now)
+
+
+@subscribe(RoomBooked)
+def on_booked(session, event: RoomBooked) -> None:
+    if event.user_id is None:
+        return  # a guest's booking: their browser's touches and bindings become theirs at log-in
+    record(session, brand_id=event.brand_id, user_id=event.user_id, kind=states.BOOKED, now=event.now,
+           cause_ref=f"live:{event.room_id}")
 
 
 @subscribe(OrderPlaced)

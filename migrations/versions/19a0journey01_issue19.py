@@ -65,9 +65,11 @@ def upgrade():
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('template', sa.Text(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('live_room_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("channel IN ('chat','call','in_store')", name=op.f('ck_journey_steps_channel_known')),
     sa.CheckConstraint('day_offset BETWEEN 0 AND 365', name=op.f('ck_journey_steps_day_offset_range')),
+    sa.ForeignKeyConstraint(['live_room_id'], ['live_rooms.id'], name=op.f('fk_journey_steps_live_room_id_live_rooms')),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_journey_steps_product_id_products')),
     sa.ForeignKeyConstraint(['sequence_id'], ['journey_sequences.id'], name=op.f('fk_journey_steps_sequence_id_journey_sequences')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journey_steps'))

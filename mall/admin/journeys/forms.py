@@ -42,6 +42,7 @@ class StepForm(CleanForm):
     template = TextAreaField(_l("Message"), validators=[DataRequired(_l("Please write the message."))],
                              render_kw={"maxlength": TEMPLATE_MAX, "rows": 3})
     product_code = StringField(_l("Product code (optional)"), validators=[Optional()], render_kw={"maxlength": 12})
+    room_code = StringField(_l("Live room code (optional)"), validators=[Optional()], render_kw={"maxlength": 12})
 
 
 class TagForm(CleanForm):
