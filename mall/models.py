@@ -21,3 +21,5 @@ from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa:
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
+from mall.content.models import ContentEvent, ContentImage, ContentItem, ContentOrder  # noqa: F401, E402
+from mall.storefront.models import Storefront, StorefrontPick  # noqa: F401, E402
