@@ -7,5 +7,6 @@ imports them here, once, in this order: within one event, subscribers run in the
 
 def register() -> None:
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
+    import mall.content.subscribers  # noqa: F401  (content items' orders and GMV; after commission's attribution)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)

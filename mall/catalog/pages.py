@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mall.catalog.models import Product, Store
-from mall.codes import pasted_code
 from mall.catalog.pricing import PriceTag, from_price, price_tag, promo_shown
+from mall.codes import pasted_code
 from mall.money import yuan
 
 # Below this many units in total the page warns that stock is running out.

@@ -1,10 +1,10 @@
 """How orders are found: by a guest's token, by a user, by a brand. Reads only."""
 import re
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from mall.orders.models import Order, OrderStatus
+from mall.orders.models import Order, OrderLine, OrderStatus
 
 # What tokens and numbers are made of (see numbers.py); anything else is not looked up at all.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -43,3 +43,13 @@ def order_by_number(session: Session, number: str, brand_id: int | None) -> Orde
     if brand_id is not None:
         query = query.where(Order.brand_id == brand_id)
     return session.scalars(query.options(selectinload(Order.lines), selectinload(Order.refunds))).first()
+
+
+def units_sold_since(brand_id: int, since) -> Select:
+    """(product_id, units) of the brand's orders paid since `since` and not cancelled or fully refunded: what
+    "hot this week" orders the share centre by."""
+    live = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+    return (select(OrderLine.product_id, func.sum(OrderLine.quantity).label("units"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.brand_id == brand_id, Order.paid_at >= since, Order.status.in_(live))
+            .group_by(OrderLine.product_id))

@@ -1,0 +1,88 @@
+"""The share centre (/partner/share): tabs for products, content and the storefront, each ready to share.
+
+Products show picture, price, what the partner earns per sale, stock, and copy link / copy text / poster.
+Views pick the membership and hand over to the read side (mall.partner.share_cards); writes are elsewhere
+(mall.storefront.routes for picks, content_copied below for the pool's statistics).
+"""
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from mall.accounts.models import Role
+from mall.clock import utcnow
+from mall.content.pool import live_item, live_items, record_event
+from mall.extensions import db
+from mall.partner.share_cards import content_cards, product_cards, share_products
+from mall.referral.service import ensure_guide_partner, partners_of_user
+from mall.referral.share_links import partner_links
+from mall.storefront.forms import DetailsForm, PickForm
+from mall.storefront.picks import picked_ids, shown_products, storefront_of
+
+bp = Blueprint("share", __name__, url_prefix="/partner/share")
+PER_PAGE = 10
+MAX_PAGE = 10_000
+TABS = ("products", "content", "storefront")
+
+
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def _membership(memberships):
+    slug = request.args.get("brand")
+    partner = next((p for p in memberships if p.brand.slug == slug), None) if slug else memberships[0]
+    return partner if partner is not None else abort(404)
+
+
+@bp.get("")
+@login_required
+def centre():
+    ensure_guide_partner(db.session, user_id=current_user.id, now=utcnow())
+    memberships = partners_of_user(db.session, current_user.id)
+    if not memberships:
+        return render_template("partner/share.html", partner=None, memberships=[])
+    partner = _membership(memberships)
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "products"
+    context = dict(partner=partner, memberships=memberships, tab=tab, query=(request.args.get("q") or "")[:40],
+                   sort="hot" if request.args.get("sort") == "hot" else "new", pick_form=PickForm())
+    if partner.status == "active":
+        now = utcnow()
+        context.update(_tab_context(partner, tab, context, now))
+        if request.headers.get("HX-Request"):
+            return render_template(f"partner/_share_{tab}.html", **context)
+        context.update(links=partner_links(partner, store=_guide_store(partner)))
+    return render_template("partner/share.html", **context)
+
+
+def _tab_context(partner, tab: str, context: dict, now) -> dict:
+    if tab == "content":
+        page = db.paginate(live_items(partner.brand_id, now, context["query"]), page=_page_number(),
+                           per_page=PER_PAGE, error_out=False)
+        return dict(page=page, cards=content_cards(partner, page.items))
+    if tab == "storefront":
+        mine = storefront_of(db.session, current_user.id)
+        form = DetailsForm(obj=mine) if mine is not None else DetailsForm()
+        return dict(storefront=mine, shown=shown_products(db.session, mine) if mine is not None else [],
+                    details_form=form)
+    listing = share_products(partner.brand_id, query=context["query"], hot=context["sort"] == "hot", now=now)
+    page = db.paginate(listing, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    return dict(page=page, cards=product_cards(db.session, partner, page.items,
+                                               picked=picked_ids(db.session, current_user.id), now=now))
+
+
+@bp.post("/content/<int:item_id>/<any(view, copy):kind>")
+@login_required
+def content_event(item_id: int, kind: str):
+    """htmx beacon of the copy button (and of opening an item): counted in the item's statistics."""
+    now = utcnow()
+    for partner in partners_of_user(db.session, current_user.id):
+        if partner.status == "active" and live_item(db.session, partner.brand_id, item_id, now) is not None:
+            record_event(db.session, item_id=item_id, partner_id=partner.id, kind=kind, now=now)
+            return "", 204
+    abort(404)
+
+
+def _guide_store(partner):
+    user = current_user
+    if user.role == Role.GUIDE and user.brand_id == partner.brand_id and user.store is not None:
+        return user.store
+    return None
