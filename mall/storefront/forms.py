@@ -12,7 +12,10 @@ class PickForm(CleanForm):
     next = HiddenField()
 
 
+TOO_LONG = _l("At most %(max)d characters, please.")
+
+
 class DetailsForm(CleanForm):
-    title = StringField(_l("Storefront title"), validators=[Length(max=TITLE_MAX)])
-    intro = TextAreaField(_l("Introduction"), validators=[Length(max=INTRO_MAX)])
+    title = StringField(_l("Storefront title"), validators=[Length(max=TITLE_MAX, message=TOO_LONG)])
+    intro = TextAreaField(_l("Introduction"), validators=[Length(max=INTRO_MAX, message=TOO_LONG)])
     submit = SubmitField(_l("Save"))

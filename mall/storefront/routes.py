@@ -91,7 +91,7 @@ def change(action: str):
 @login_required
 def details():
     form = DetailsForm()
-    back = url_for("partner.share", tab="storefront")
+    back = url_for("share.centre", tab="storefront")
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(back, code=303)
@@ -109,4 +109,4 @@ def _back(target: str | None) -> str:
     # Only our own share centre: never an address from the form.
     if target and target.startswith("/partner/share") and "//" not in target and "\\" not in target:
         return target
-    return url_for("partner.share", tab="storefront")
+    return url_for("share.centre", tab="storefront")
