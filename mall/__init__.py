@@ -112,7 +112,6 @@ def _register_blueprints(app: Flask) -> None:
     from mall.admin import bp as admin_bp
     from mall.content.routes import bp as content_bp
     from mall.i18n import bp as i18n_bp
-    from mall.orders.routes import bp as orders_bp
     from mall.partner.routes import bp as partner_bp
     from mall.partner.share import bp as share_bp
     from mall.payments.mock.routes import bp as mockpay_bp
@@ -120,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from mall.referral.routes import bp as referral_bp
     from mall.sharing import links
     from mall.sharing.routes import bp as sharing_bp
+    from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
     from mall.storefront.routes import bp as storefront_bp
 

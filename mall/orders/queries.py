@@ -45,11 +45,22 @@ def order_by_number(session: Session, number: str, brand_id: int | None) -> Orde
     return session.scalars(query.options(selectinload(Order.lines), selectinload(Order.refunds))).first()
 
 
+# Orders that count as money spent with the brand (refunded amounts are subtracted).
+SPENT_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+
+
+def spent_with_brand(session: Session, *, user_id: int, brand_id: int) -> int:
+    """What the user has paid the brand and kept (paid, shipped or completed orders, minus refunds)."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Order.total_fen - Order.refunded_fen), 0))
+        .where(Order.user_id == user_id, Order.brand_id == brand_id, Order.status.in_(SPENT_STATUSES)))
+    return int(total or 0)
+
+
 def units_sold_since(brand_id: int, since) -> Select:
     """(product_id, units) of the brand's orders paid since `since` and not cancelled or fully refunded: what
     "hot this week" orders the share centre by."""
-    live = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
     return (select(OrderLine.product_id, func.sum(OrderLine.quantity).label("units"))
             .join(Order, Order.id == OrderLine.order_id)
-            .where(Order.brand_id == brand_id, Order.paid_at >= since, Order.status.in_(live))
+            .where(Order.brand_id == brand_id, Order.paid_at >= since, Order.status.in_(SPENT_STATUSES))
             .group_by(OrderLine.product_id))

@@ -3,6 +3,7 @@
 import io
 
 from PIL import Image
+
 from mall.catalog.models import ProductImage, Sku
 from tests.integration.referral_data import partner
 from tests.integration.sharing_support import EN, ZH, content_item, qr_texts

@@ -12,7 +12,7 @@ from mall.commission.models import CommissionShare, ProductRatio
 from mall.orders.models import Order, OrderLine, OrderStatus
 from mall.referral.models import Touch
 from tests.integration.referral_data import partner, rules
-from tests.integration.sharing_support import EN, buy, content_item, pay_latest
+from tests.integration.sharing_support import EN, buy, content_item
 
 CARD = re.compile(r'<li class="share-card" id="card-([A-Z0-9]+)">(.*?)</li>', re.S)
 
