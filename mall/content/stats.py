@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from mall.content.models import ContentEvent, ContentItem, ContentOrder
-from mall.referral.models import Touch
+from mall.referral.models import Partner, Touch
 
 
 @dataclass
@@ -62,3 +62,9 @@ def _collect(session, where, *, key, partner_id, keys) -> dict:
         stats.orders += row.n
         stats.gmv_fen += int(row.gmv or 0)
     return found
+
+
+def partners_named(session, partner_ids) -> dict[int, Partner]:
+    """The partners a per-partner table names, with their users, in one query."""
+    ids = [pid for pid in partner_ids if pid]
+    return {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))} if ids else {}

@@ -2,7 +2,8 @@
 
 Products show picture, price, what the partner earns per sale, stock, and copy link / copy text / poster.
 Views pick the membership and hand over to the read side (mall.partner.share_cards); writes are elsewhere
-(mall.storefront.routes for picks, content_copied below for the pool's statistics).
+(mall.storefront.routes for picks); the content tab appends the pool's "view" events and content_copied its
+"copy" events, for the items' statistics.
 """
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
@@ -10,6 +11,7 @@ from flask_login import current_user, login_required
 from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.content.pool import live_item, live_items, record_event
+from mall.content.stats import stats_by_item
 from mall.extensions import db
 from mall.partner.share_cards import content_cards, product_cards, share_products
 from mall.referral.service import ensure_guide_partner, partners_of_user
@@ -57,7 +59,10 @@ def _tab_context(partner, tab: str, context: dict, now) -> dict:
     if tab == "content":
         page = db.paginate(live_items(partner.brand_id, now, context["query"]), page=_page_number(),
                            per_page=PER_PAGE, error_out=False)
-        return dict(page=page, cards=content_cards(partner, page.items))
+        for item in page.items:  # a view is an item shown to a partner in the pool: the top of its funnel
+            record_event(db.session, item_id=item.id, partner_id=partner.id, kind="view", now=now)
+        mine = stats_by_item(db.session, [item.id for item in page.items], partner_id=partner.id)
+        return dict(page=page, cards=content_cards(partner, page.items), mine=mine)
     if tab == "storefront":
         mine = storefront_of(db.session, current_user.id)
         form = DetailsForm(obj=mine) if mine is not None else DetailsForm()
@@ -69,14 +74,14 @@ def _tab_context(partner, tab: str, context: dict, now) -> dict:
                                                picked=picked_ids(db.session, current_user.id), now=now))
 
 
-@bp.post("/content/<int:item_id>/<any(view, copy):kind>")
+@bp.post("/content/<int:item_id>/copy")
 @login_required
-def content_event(item_id: int, kind: str):
-    """htmx beacon of the copy button (and of opening an item): counted in the item's statistics."""
+def content_copied(item_id: int):
+    """htmx beacon of the copy button: counted in the item's statistics."""
     now = utcnow()
     for partner in partners_of_user(db.session, current_user.id):
         if partner.status == "active" and live_item(db.session, partner.brand_id, item_id, now) is not None:
-            record_event(db.session, item_id=item_id, partner_id=partner.id, kind=kind, now=now)
+            record_event(db.session, item_id=item_id, partner_id=partner.id, kind="copy", now=now)
             return "", 204
     abort(404)
 

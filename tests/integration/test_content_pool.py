@@ -10,7 +10,8 @@ from mall.accounts.models import Role
 from mall.clock import utcnow
 from mall.content.models import ContentEvent, ContentItem, ContentOrder
 from mall.content.stats import stats_by_item, stats_by_partner
-from mall.orders.models import Order
+from mall.orders.models import Order, RefundStatus
+from mall.orders.refunds import book_refund, request_refund
 from mall.referral.models import Touch
 from tests.conftest import csrf_from
 from tests.integration.admin_support import follow
@@ -75,8 +76,9 @@ def test_partners_copy_an_item_with_their_own_link_filled_in_and_escaped(db, mak
     copied = client.post(f"/partner/share/content/{item.id}/copy", headers={**EN, "X-CSRFToken": token})
     assert copied.status_code == 204
     assert client.post(f"/partner/share/content/{item.id}/copy", headers=EN).status_code == 400  # no CSRF token
-    events = db.session.scalars(select(ContentEvent)).all()
-    assert [(e.item_id, e.partner_id, e.kind) for e in events] == [(item.id, me.id, "copy")]
+    events = db.session.scalars(select(ContentEvent).order_by(ContentEvent.id)).all()
+    assert [(e.item_id, e.partner_id, e.kind) for e in events] == [(item.id, me.id, "view"), (item.id, me.id, "copy")]
+    assert client.post("/partner/share/content/99999/copy", headers={**EN, "X-CSRFToken": token}).status_code == 404
 
 
 def test_the_pool_is_searchable(db, make, client, login_as):
@@ -154,3 +156,21 @@ def test_an_ended_item_is_gone_from_the_pool_and_its_link_leads_home(db, make, c
     token = csrf_from(client.get(f"/admin/content/{item.id}", headers=EN).get_data(as_text=True))
     follow(client, client.post(f"/admin/content/{item.id}/end", data={"csrf_token": token}, headers=EN))
     assert client.get(f"/c/{item.code}").status_code == 302
+
+
+def test_a_refund_takes_back_from_the_items_gmv_once(db, make, client):
+    brand = make.brand()
+    product = make.product(brand, skus=(("Tin", 10000, 10),))
+    item = content_item(make, brand, product=product)
+    sharer = partner(make, brand)
+    client.get(f"/c/{item.code}/{sharer.code}")
+    buy(client, product)
+    order = pay_latest(db.session)
+    refund = request_refund(db.session, order.id, items=[(order.lines[0].id, 3000)], reason="dented", now=utcnow())
+    refund.status = RefundStatus.APPROVED  # the provider's side is the payments tests' business
+    db.session.flush()
+    assert book_refund(db.session, refund.id, now=utcnow())  # publishes RefundCompleted, as the provider's answer does
+    assert not book_refund(db.session, refund.id, now=utcnow())  # its replay books (and subtracts) nothing
+    db.session.commit()
+    stats = stats_by_item(db.session, [item.id])[item.id]
+    assert (stats.orders, stats.gmv_fen) == (1, 7000)

@@ -10,10 +10,9 @@ from mall.admin.acting_brand import acting_brand_id, choose_brand_page
 from mall.admin.content.forms import ContentForm
 from mall.clock import utcnow
 from mall.content.items import ContentError, brand_item, brand_items, end_item, save_item
-from mall.content.stats import stats_by_item, stats_by_partner
+from mall.content.stats import partners_named, stats_by_item, stats_by_partner
 from mall.extensions import db
 from mall.media.extension import media
-from mall.referral.models import Partner
 
 bp = Blueprint("content", __name__, url_prefix="/content")
 PER_PAGE = 30
@@ -56,7 +55,7 @@ def end(item_id: int):
 def show(item_id: int):
     item = brand_item(db.session, acting_brand_id(), item_id) or abort(404)
     per_partner = stats_by_partner(db.session, item.id)
-    partners = {p.id: p for p in db.session.query(Partner).filter(Partner.id.in_([k for k in per_partner if k]))}
+    partners = partners_named(db.session, per_partner)
     total = stats_by_item(db.session, [item.id])[item.id]
     return render_template("admin/content_item.html", item=item, total=total, per_partner=per_partner,
                            partners=partners, tab="content")
