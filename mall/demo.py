@@ -12,6 +12,7 @@ from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_content import load_demo_content
 from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
 from mall.orders.models import Order
@@ -58,6 +59,7 @@ def load_demo() -> str:
         _product(session, brands[item.brand], item, position, now)
     unit_of_work.commit(session)
     load_demo_partners(session, now)
+    load_demo_content(session, now)
     orders = load_demo_orders(session, now)
     unit_of_work.commit(session)
     return summary(session, orders)
@@ -142,6 +144,7 @@ def summary(session, orders: int) -> str:
     lines += [
         "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
         f"  {URL}/p/H7SMB8Y/SYTEA2   {URL}/shop/ZXTEA3   {URL}/p/9PWSHDF/GDZXY8   {URL}/s/{STORE_CODES[0]}",
+        f"  {URL}/shop/SYTEA2 (孙悦's storefront)   {URL}/c/CTSPRG2/SYTEA2 (a content item)",
     ]
     width = max(len(role) for role, *_ in PEOPLE)
     for role, login, name, *_ in PEOPLE:
