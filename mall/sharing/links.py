@@ -35,7 +35,8 @@ def init_app(app: Flask) -> None:
         if isinstance(request.routing_exception, RequestRedirect):
             return None
         tidy = tidy_path(request.path)
-        if not tidy or tidy == request.path:
+        # "//host/…" would be a redirect to another site: only ever a path of ours.
+        if not tidy or tidy == request.path or not tidy.startswith("/") or tidy.startswith("//") or "\\" in tidy:
             return None
         try:
             endpoint, _args = app.url_map.bind("localhost").match(tidy, method="GET")

@@ -97,6 +97,11 @@ def test_pasted_links_with_punctuation_full_width_forms_or_upper_case_still_cred
         response = client.get(path)
         assert response.status_code == 301 and response.headers["Location"] == target, path
     assert client.get("/ADMIN/orders").status_code == 404  # only share pages are tidied
+    for hostile in (f"//P/{product.code}/{me.code}", f"//evil.example/p/{product.code}。", f"/\\evil.example/SHOP/{me.code}"):
+        response = client.get(hostile)
+        assert response.status_code in (301, 308, 400, 404), hostile
+        assert "evil" not in response.headers.get("Location", "") and not response.headers.get(
+            "Location", "").startswith("//"), hostile
     touches = db.session.scalars(select(Touch.partner_id)).all()
     assert touches == [me.id] * 5
 
@@ -125,3 +130,11 @@ def test_the_share_centre_fits_a_phone_and_has_its_tabs(db, make, client, login_
         assert client.get(f"/partner/share?tab={tab}", headers=EN).status_code == 200
     fragment = client.get("/partner/share?tab=content", headers={**EN, "HX-Request": "true"})
     assert 'id="share-content"' in fragment.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
+
+
+def test_tidying_never_redirects_to_another_host(app, db, make):
+    me = partner(make, make.brand())
+    for path in (f"//evil.example/shop/{me.code}).", f"//SHOP/{me.code}", f"///r/{me.code}/"):
+        response = app.test_client().get("/", environ_overrides={"PATH_INFO": path})
+        location = response.headers.get("Location", "")
+        assert not location.startswith("//") and "evil" not in location, (path, response.status_code, location)
