@@ -174,3 +174,23 @@ def test_a_refund_takes_back_from_the_items_gmv_once(db, make, client):
     db.session.commit()
     stats = stats_by_item(db.session, [item.id])[item.id]
     assert (stats.orders, stats.gmv_fen) == (1, 7000)
+
+
+def test_an_admin_edits_an_item_dropping_and_adding_images(db, make, client, login_as):
+    brand = make.brand()
+    item = content_item(make, brand)
+    login_as(make.user(Role.BRAND_ADMIN, brand=brand))
+    url = f"/admin/content/{item.id}/edit"
+    assert "Spring harvest" in client.get(url, headers=EN).get_data(as_text=True)
+    old_image = item.images[0].id
+    response = admin_post(client, url, {"title": "Summer harvest", "body": "Still fresh: {link}",
+                                        "drop_images": str(old_image)}, files=[picture((9, 9, 9))])
+    follow(client, response)
+    db.session.expire_all()
+    item = db.session.get(ContentItem, item.id)
+    assert item.title == "Summer harvest" and [i.path.startswith("uploads/") for i in item.images] == [True]
+    emptied = admin_post(client, url, {"title": "No pictures", "body": "x",
+                                       "drop_images": str(item.images[0].id)})
+    assert emptied.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(ContentItem, item.id).title == "Summer harvest"

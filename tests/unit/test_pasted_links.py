@@ -8,7 +8,8 @@ from mall.sharing.links import tidy_path
 
 @pytest.mark.parametrize("raw, code", [
     ("xyz234", "XYZ234"), ("XYZ234。", "XYZ234"), ("XYZ234),", "XYZ234"), ("ＸＹＺ２３４", "XYZ234"),
-    ("XYZ234，谢谢！", "XYZ234"), ("XYZ-234", "XYZ234"), ("XYZ234/", "XYZ234"), ("”XYZ234", ""),
+    ("XYZ234，谢谢！", "XYZ234"), ("XYZ-234", "XYZ234"), ("XYZ234/", "XYZ234"), ("”XYZ234", "”XYZ234"),
+    ("AB3/../x", "AB3/../X"),  # letters after the junk: not a pasted code, so kept whole (and then no code)
 ])
 def test_pasted_code(raw, code):
     assert pasted_code(raw) == code
