@@ -5,7 +5,7 @@ Views pick the membership and hand over to the read side (mall.partner.share_car
 (mall.storefront.routes for picks); the content tab appends the pool's "view" events and content_copied its
 "copy" events, for the items' statistics.
 """
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from mall.accounts.models import Role
@@ -23,6 +23,8 @@ bp = Blueprint("share", __name__, url_prefix="/partner/share")
 PER_PAGE = 10
 MAX_PAGE = 10_000
 TABS = ("products", "content", "storefront")
+# Live rooms (mall.live) offer their invite links to templates as this Jinja global; the tab is there when it is.
+LIVE_LINKS = "live_invite_links"
 
 
 def _page_number() -> int:
@@ -43,8 +45,9 @@ def centre():
     if not memberships:
         return render_template("partner/share.html", partner=None, memberships=[])
     partner = _membership(memberships)
-    tab = request.args.get("tab") if request.args.get("tab") in TABS else "products"
-    context = dict(partner=partner, memberships=memberships, tab=tab, query=(request.args.get("q") or "")[:40],
+    tabs = TABS + (("live",) if LIVE_LINKS in current_app.jinja_env.globals else ())
+    tab = request.args.get("tab") if request.args.get("tab") in tabs else "products"
+    context = dict(partner=partner, memberships=memberships, tab=tab, tabs=tabs, query=(request.args.get("q") or "")[:40],
                    sort="hot" if request.args.get("sort") == "hot" else "new", pick_form=PickForm())
     if partner.status == "active":
         now = utcnow()
@@ -56,6 +59,8 @@ def centre():
 
 
 def _tab_context(partner, tab: str, context: dict, now) -> dict:
+    if tab == "live":
+        return dict(live_links=current_app.jinja_env.globals[LIVE_LINKS](partner))
     if tab == "content":
         page = db.paginate(live_items(partner.brand_id, now, context["query"]), page=_page_number(),
                            per_page=PER_PAGE, error_out=False)
