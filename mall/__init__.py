@@ -119,15 +119,20 @@ def _register_blueprints(app: Flask) -> None:
     from mall.referral.routes import bp as referral_bp
     from mall.sharing import links
     from mall.sharing.routes import bp as sharing_bp
+    from mall.shop.lookup_routes import bp as lookup_bp
     from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
+    from mall.sms.routes import bp as sms_bp
     from mall.storefront.routes import bp as storefront_bp
 
     for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp,
-               share_bp, sharing_bp, content_bp, storefront_bp):
+               lookup_bp, share_bp, sharing_bp, content_bp, storefront_bp):
         app.register_blueprint(bp)
     links.init_app(app)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.
     if app.config["PAYMENT_PROVIDER"] == "mock":
         app.register_blueprint(mockpay_bp)
+    # Likewise the mock SMS inbox, which shows every code it "sent": never in production.
+    if app.config["SMS_PROVIDER"] == "mock" and app.config["MALL_ENV"] != "production":
+        app.register_blueprint(sms_bp)
