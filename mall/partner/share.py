@@ -1,11 +1,11 @@
-"""The share centre (/partner/share): tabs for products, content and the storefront, each ready to share.
+"""The share centre (/partner/share): tabs for products, content, live rooms and the storefront, ready to share.
 
 Products show picture, price, what the partner earns per sale, stock, and copy link / copy text / poster.
 Views pick the membership and hand over to the read side (mall.partner.share_cards); writes are elsewhere
 (mall.storefront.routes for picks); the content tab appends the pool's "view" events and content_copied its
 "copy" events, for the items' statistics.
 """
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from mall.accounts.models import Role
@@ -13,6 +13,8 @@ from mall.clock import utcnow
 from mall.content.pool import live_item, live_items, record_event
 from mall.content.stats import stats_by_item
 from mall.extensions import db
+from mall.live.queries import rooms_a_partner_can_invite_to
+from mall.live.share import invite_links
 from mall.partner.share_cards import content_cards, product_cards, share_products
 from mall.referral.service import ensure_guide_partner, partners_of_user
 from mall.referral.share_links import partner_links
@@ -22,9 +24,7 @@ from mall.storefront.picks import picked_ids, shown_products, storefront_of
 bp = Blueprint("share", __name__, url_prefix="/partner/share")
 PER_PAGE = 10
 MAX_PAGE = 10_000
-TABS = ("products", "content", "storefront")
-# Live rooms (mall.live) offer their invite links to templates as this Jinja global; the tab is there when it is.
-LIVE_LINKS = "live_invite_links"
+TABS = ("products", "content", "live", "storefront")
 
 
 def _page_number() -> int:
@@ -45,9 +45,8 @@ def centre():
     if not memberships:
         return render_template("partner/share.html", partner=None, memberships=[])
     partner = _membership(memberships)
-    tabs = TABS + (("live",) if LIVE_LINKS in current_app.jinja_env.globals else ())
-    tab = request.args.get("tab") if request.args.get("tab") in tabs else "products"
-    context = dict(partner=partner, memberships=memberships, tab=tab, tabs=tabs, query=(request.args.get("q") or "")[:40],
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "products"
+    context = dict(partner=partner, memberships=memberships, tab=tab, tabs=TABS, query=(request.args.get("q") or "")[:40],
                    sort="hot" if request.args.get("sort") == "hot" else "new", pick_form=PickForm())
     if partner.status == "active":
         now = utcnow()
@@ -60,7 +59,10 @@ def centre():
 
 def _tab_context(partner, tab: str, context: dict, now) -> dict:
     if tab == "live":
-        return dict(live_links=current_app.jinja_env.globals[LIVE_LINKS](partner))
+        links = {link.key: link for link in invite_links(db.session, partner)}
+        return dict(live_rooms=[(room, links[f"l-{room.code}"])
+                                for room in rooms_a_partner_can_invite_to(db.session, partner)
+                                if f"l-{room.code}" in links])
     if tab == "content":
         page = db.paginate(live_items(partner.brand_id, now, context["query"]), page=_page_number(),
                            per_page=PER_PAGE, error_out=False)

@@ -1,4 +1,4 @@
-"""Poster downloads for a signed-in partner: their product, content-item and storefront posters as PNG.
+"""Poster downloads for a signed-in partner: their product, content-item, storefront and live-room posters (PNG).
 
 Only for the partner's own active memberships, so nobody makes the server draw posters for someone else's
 code; a cached poster is read back, a changed one drawn once (mall.sharing.posters).
@@ -11,11 +11,13 @@ from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.content.pool import live_item, record_event
 from mall.extensions import db
+from mall.live.models import RoomState
+from mall.live.queries import room_by_code, shelf
 from mall.media.extension import media
 from mall.referral.service import partner_of, partners_of_user
 from mall.sharing.images import image_bytes
 from mall.sharing.posters import poster
-from mall.sharing.subjects import content_poster, product_poster, storefront_poster
+from mall.sharing.subjects import content_poster, live_poster, product_poster, storefront_poster
 from mall.storefront.picks import shown_products, storefront_of
 from mall.templating import locale_code
 
@@ -62,6 +64,17 @@ def storefront(brand_slug: str):
     products = shown_products(db.session, mine) if mine is not None else []
     poster_content, image = storefront_poster(partner, mine, products, utcnow())
     return _png(f"storefront:{current_user.id}", partner, poster_content, image, f"poster-shop-{partner.code}")
+
+
+@bp.get("/live/<room_code>.png")
+def live(room_code: str):
+    room = room_by_code(db.session, room_code)
+    if room is None or room.state == RoomState.ENDED:  # an ended room is a replay, not an invitation
+        abort(404)
+    partner = _partner(room.brand_id)
+    now = utcnow()
+    poster_content, image = live_poster(partner, room, shelf(db.session, room, now=now), now)
+    return _png(f"live:{room.id}", partner, poster_content, image, f"poster-live-{room.code}")
 
 
 def _memberships():

@@ -1,12 +1,14 @@
-"""What goes on each kind of poster: a product, a content item or a storefront, shared by one partner.
+"""What goes on each kind of poster: a product, a content item, a storefront or a live room, shared by one partner.
 
 Texts are translated here, in the reader's language, which is part of the cache key (mall.sharing.posters).
 """
 from datetime import datetime
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from mall.catalog.pricing import from_price
+from mall.live.models import RoomState
 from mall.privacy import mask_name
 from mall.sharing.poster import PosterContent
 from mall.urls import public_url
@@ -45,3 +47,25 @@ def storefront_poster(partner, storefront, products, now: datetime) -> tuple[Pos
     first = next((p for p in products if p.images), None)
     content = _common(partner, url, title, subtitle=intro or _("%(count)d products", count=len(products)))
     return content, first.images[0].path if first else None
+
+
+def live_poster(partner, room, shelf, now: datetime) -> tuple[PosterContent, str | None]:
+    """A live room's invitation: its cover (or the first product's picture), when it starts, and the first
+    shelf item's live price (直播价) beside the price it has elsewhere."""
+    url = public_url("live.invite", code=room.code, partner_code=partner.code)
+    first = shelf[0] if shelf else None
+    price = was = None
+    label = ""
+    if first is not None:
+        price = first.item.live_price_fen or first.normal_fen
+        if first.item.live_price_fen and first.item.live_price_fen < first.normal_fen:
+            was, label = first.normal_fen, _("Live price")
+    if room.state == RoomState.LIVE:
+        when = _("Live now")
+    else:
+        when = _("Live at %(when)s", when=format_datetime(room.starts_at, "short"))
+    image = room.cover_path or None
+    if image is None and first is not None and first.product.images:
+        image = first.product.images[0].path
+    content = _common(partner, url, room.title, subtitle=when, price_fen=price, was_fen=was, price_label=label)
+    return content, image

@@ -27,6 +27,8 @@ from mall.clock import utcnow
 from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
+from mall.live.rooms import RoomDetails, save_room
+from mall.live.streams import parse_stream
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from tests.conftest import csrf_from
@@ -70,6 +72,9 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.room = save_room(session, books.brand.id, None,
+                              RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
+                                          stream=parse_stream("BV1xx411c7mD", ())), actor_id=None, now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -104,6 +109,7 @@ class Walk:
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
             "item_id": self.content_item.id,
+            "room_id": self.room.id,
         }
 
 

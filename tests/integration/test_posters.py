@@ -5,6 +5,7 @@ import io
 from PIL import Image
 
 from mall.catalog.models import ProductImage, Sku
+from tests.integration.live_support import Room
 from tests.integration.referral_data import partner
 from tests.integration.sharing_support import EN, ZH, content_item, qr_texts
 
@@ -92,3 +93,22 @@ def test_a_disabled_partner_gets_no_poster(db, make, client, login_as):
     product = make.product(brand)
     login_as(partner(make, brand, status="disabled").user)
     assert client.get(f"/partner/posters/product/{product.code}.png").status_code == 404
+
+
+def test_a_live_room_poster_invites_with_the_partners_link_and_follows_the_live_price(db, make, client, login_as):
+    room = Room(make, db.session)
+    login_as(room.sharer.user)
+    url = f"/partner/posters/live/{room.room.code}.png"
+    first = poster(client, url)
+    with Image.open(io.BytesIO(first.data)) as image:
+        assert image.width == 750
+    assert qr_texts(first.data) == [f"http://localhost/l/{room.room.code}/{room.sharer.code}"]
+    assert poster(client, url).headers["X-Poster-Cache"] == "hit"
+    room.live_item.live_price_fen = 6900
+    db.session.commit()
+    assert poster(client, url).headers["X-Poster-Cache"] == "miss"
+    room.start()
+    room.end()
+    assert client.get(url).status_code == 404  # an ended room is no invitation
+    another_brands = Room(make, db.session)  # its own brand, which this partner does not partner
+    assert client.get(f"/partner/posters/live/{another_brands.room.code}.png").status_code == 404

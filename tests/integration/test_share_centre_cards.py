@@ -4,7 +4,6 @@ import html
 import re
 from datetime import timedelta
 
-from markupsafe import Markup
 from sqlalchemy import select
 
 from mall.accounts.models import Role
@@ -12,7 +11,7 @@ from mall.clock import utcnow
 from mall.commission.models import CommissionShare, ProductRatio
 from mall.orders.models import Order, OrderLine, OrderStatus
 from mall.referral.models import Touch
-from mall.referral.share_links import ShareLink
+from tests.integration.live_support import Room
 from tests.integration.referral_data import partner, rules
 from tests.integration.sharing_support import EN, buy, content_item
 
@@ -142,14 +141,13 @@ def test_tidying_never_redirects_to_another_host(app, db, make):
         assert not location.startswith("//") and "evil" not in location, (path, response.status_code, location)
 
 
-def test_a_live_rooms_tab_appears_when_live_rooms_offer_their_links(db, make, client, login_as, app, monkeypatch):
-    brand = make.brand()
-    me = partner(make, brand)
-    login_as(me.user)
-    assert "tab=live" not in client.get("/partner/share", headers=EN).get_data(as_text=True)
-    link = ShareLink(key="l-ROOM234", label="Live now: Spring tea", path=f"/l/ROOM234/{me.code}",
-                     url=f"http://localhost/l/ROOM234/{me.code}", qr=Markup(""))
-    monkeypatch.setitem(app.jinja_env.globals, "live_invite_links", lambda partner: [link])
-    assert "tab=live" in client.get("/partner/share", headers=EN).get_data(as_text=True)
+def test_the_live_rooms_tab_has_each_rooms_invite_link_and_poster(db, make, client, login_as):
+    room = Room(make, db.session)
+    login_as(room.sharer.user)
     page = client.get("/partner/share?tab=live", headers=EN).get_data(as_text=True)
-    assert "Live now: Spring tea" in page and f'value="http://localhost/l/ROOM234/{me.code}"' in page
+    assert "Spring Tasting" in page
+    assert f'value="http://localhost/l/{room.room.code}/{room.sharer.code}"' in page
+    assert f"/partner/posters/live/{room.room.code}.png" in page
+    room.start()
+    room.end()
+    assert "Spring Tasting" not in client.get("/partner/share?tab=live", headers=EN).get_data(as_text=True)
