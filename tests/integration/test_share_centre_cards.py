@@ -151,3 +151,12 @@ def test_the_live_rooms_tab_has_each_rooms_invite_link_and_poster(db, make, clie
     room.start()
     room.end()
     assert "Spring Tasting" not in client.get("/partner/share?tab=live", headers=EN).get_data(as_text=True)
+
+
+def test_the_live_room_page_carries_open_graph_description_image_and_live_price(db, make, client):
+    room = Room(make, db.session)
+    page = client.get(f"/l/{room.room.code}", headers=EN).get_data(as_text=True)
+    assert '<meta property="og:title" content="Spring Tasting">' in page
+    assert '<meta property="og:description" content="Tea House · ' in page
+    assert '<meta property="og:image" content="http://localhost/static/demo/product-01.png">' in page
+    assert '<meta property="product:price:amount" content="79.00">' in page  # the room's own price
