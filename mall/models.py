@@ -14,21 +14,22 @@ from mall.commission.models import (  # noqa: F401
                                     Withdrawal,
 )
 from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
+from mall.content.models import ContentEvent, ContentImage, ContentItem, ContentOrder  # noqa: F401
 from mall.journeys.models import (  # noqa: F401
-                                  JourneyCustomer,
-                                  JourneyCustomerTag,
-                                  JourneySettings,
-                                  JourneyStateChange,
-                                  JourneyTag,
-                                  JourneyTagChange,
+                                    JourneyCustomer,
+                                    JourneyCustomerTag,
+                                    JourneySettings,
+                                    JourneyStateChange,
+                                    JourneyTag,
+                                    JourneyTagChange,
 )
 from mall.journeys.sop_models import (  # noqa: F401
-                                      JourneyEnrolment,
-                                      JourneySequence,
-                                      JourneyStep,
-                                      JourneyStepOrder,
-                                      JourneyStepOutcome,
-                                      JourneyStepTouch,
+                                    JourneyEnrolment,
+                                    JourneySequence,
+                                    JourneyStep,
+                                    JourneyStepOrder,
+                                    JourneyStepOutcome,
+                                    JourneyStepTouch,
 )
 from mall.live.models import LiveOrder, LiveReminder, LiveRoom, LiveViewer, ShelfItem  # noqa: F401
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
@@ -39,3 +40,4 @@ from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
 from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401
+from mall.storefront.models import Storefront, StorefrontPick  # noqa: F401

@@ -14,6 +14,7 @@ def register() -> None:
     spend.provide(spent_with_brand)  # the partner rule "has spent ¥X" asks orders (referral sits below it)
     ordering.provide(personal_order)  # product pages ask journeys for a returning customer's order (千人千面)
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
+    import mall.content.subscribers  # noqa: F401  (content items' orders and GMV; after commission's attribution)
     import mall.journeys.subscribers  # noqa: F401  (customer states, rule tags, step results)
     import mall.live.subscribers  # noqa: F401  (a live room's orders and GMV; after commission: reads attribution)
     import mall.orders.guest_orders  # noqa: F401  (gives a verified phone's guest orders to its account)

@@ -74,3 +74,10 @@ def last_bought_product_id(session: Session, *, user_id: int, brand_id: int) -> 
                           .where(Order.user_id == user_id, Order.brand_id == brand_id,
                                  Order.status.in_(SPENT_STATUSES))
                           .order_by(Order.paid_at.desc(), Order.id.desc(), OrderLine.id).limit(1))
+def units_sold_since(brand_id: int, since) -> Select:
+    """(product_id, units) of the brand's orders paid since `since` and not cancelled or fully refunded: what
+    "hot this week" orders the share centre by."""
+    return (select(OrderLine.product_id, func.sum(OrderLine.quantity).label("units"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.brand_id == brand_id, Order.paid_at >= since, Order.status.in_(SPENT_STATUSES))
+            .group_by(OrderLine.product_id))

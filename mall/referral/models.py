@@ -47,7 +47,7 @@ class Touch(db.Model):
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
-    channel: Mapped[str] = mapped_column(String(12))  # link | storefront | store_code | live
+    channel: Mapped[str] = mapped_column(String(12))  # link | storefront | store_code | live | content
     target: Mapped[str] = mapped_column(String(40), default="")  # e.g. "product:ABC1234", "home"
     # The room of a live invitation (channel "live"); a string key, so referral never imports mall.live.
     live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"))
@@ -57,6 +57,9 @@ class Touch(db.Model):
     # so a touch, and the order after it, can be traced to the follow-up that sent it.
     ref: Mapped[str] = mapped_column(String(24), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The content item (内容池) whose link was opened: its statistics count visits and orders through it.
+    # A string reference, so referral never imports mall.content.
+    content_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"), index=True)
 
     partner = relationship("Partner")
 

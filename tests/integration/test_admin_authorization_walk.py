@@ -35,6 +35,7 @@ from mall.referral.models import Partner
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, platform_only
 from tests.integration.commission_support import T0, Books, days
+from tests.integration.sharing_support import content_item
 
 # Roles refused outright, whatever the URL; guides and managers work in one of brand B's stores.
 REFUSED = [Role.CONSUMER, Role.PARTNER, Role.GUIDE, Role.STORE_MANAGER]
@@ -88,13 +89,15 @@ class Walk:
         self.other_brand = make.brand()
         self.other_admin = make.user(Role.BRAND_ADMIN, brand=self.other_brand)
         self.platform_admin = make.user(Role.PLATFORM_ADMIN)
+        self.content_item = content_item(make, books.brand, title="Brand B Secret Post")
         session.commit()
         self.audit_entries = audit_count(session)
 
     def secrets(self) -> list[str]:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
-                self.store.name, self.brand.name, "Brand B Secret Reason", self.sequence.name]
+                self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post",
+                self.sequence.name]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new admin route with a new variable name adds it here."""
@@ -113,6 +116,7 @@ class Walk:
             "brand_id": self.brand.id,
             "sequence_id": self.sequence.id,
             "step_id": self.step.id,
+            "item_id": self.content_item.id,
             "room_id": self.room.id,
         }
 
