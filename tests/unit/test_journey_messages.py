@@ -9,13 +9,14 @@ from mall.journeys.tag_rules import Happened, RuleTag, changes
 
 @pytest.mark.parametrize("template", [
     "{first_name}您好，我是{guide_name}。", "新品{product}到了：{link}", "{brand} 会员日", "没有占位符也可以",
+    "{live_room}今晚开播：{link}",
 ])
 def test_known_placeholders_are_accepted(template):
     assert check_template(template) == template
 
 
 @pytest.mark.parametrize(("template", "words"), [
-    ("{frist_name}您好", "{frist_name}"), ("{name}", "{name}"), ("{first_name} {live_room}", "{live_room}"),
+    ("{frist_name}您好", "{frist_name}"), ("{name}", "{name}"), ("{first_name} {content}", "{content}"),
     ("{}", "{}"), ("价格 {price} {link}", "{price}"),
 ])
 def test_an_unknown_placeholder_is_refused_by_name(app, template, words):
