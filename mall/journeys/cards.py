@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from mall.catalog.models import Brand, Product
+from mall.content.models import ContentItem
 from mall.journeys.daily import Due, overdue_days
 from mall.journeys.links import step_link
 from mall.journeys.messages import fill
@@ -45,6 +46,9 @@ def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_sta
         if product_ids else {}
     room_ids = {item.live_room_id for item in items if item.live_room_id}
     rooms = {r.id: r for r in session.scalars(select(LiveRoom).where(LiveRoom.id.in_(room_ids)))} if room_ids else {}
+    item_ids = {item.content_item_id for item in items if item.content_item_id}
+    contents = {c.id: c for c in session.scalars(select(ContentItem).where(ContentItem.id.in_(item_ids)))} \
+        if item_ids else {}
     pool = list(session.scalars(select(Product).where(Product.brand_id == guide.brand_id, Product.published)
                                 .order_by(Product.created_at.desc(), Product.id.desc()).limit(SUGGESTION_POOL)))
     names = tag_names(session, [item.customer_id for item in items])
@@ -52,11 +56,13 @@ def cards(session, items: list[Due], *, guide: Partner, guide_name: str, day_sta
     for item in items:
         product = named.get(item.product_id)
         suggestion = product or _suggest(session, pool, brand_id=guide.brand_id, user_id=item.user_id)
-        room = rooms.get(item.live_room_id)
+        room, content = rooms.get(item.live_room_id), contents.get(item.content_item_id)
         link = step_link(partner_code=guide.code, product_code=suggestion.code if suggestion else None,
-                         step_id=item.step_id, enrolment_id=item.enrolment_id, room_code=room.code if room else None)
+                         step_id=item.step_id, enrolment_id=item.enrolment_id, room_code=room.code if room else None,
+                         item_code=content.code if content else None)
         values = {"first_name": first_name(item.user_name), "guide_name": guide_name, "brand": brand.name,
                   "product": suggestion.title if suggestion else "", "live_room": room.title if room else "",
+                  "content": content.title if content else "",
                   "link": link}
         message = fill(item.template, values)
         if item.channel == "chat" and "{link}" not in item.template:

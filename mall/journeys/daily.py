@@ -60,6 +60,7 @@ class Due:
     due_at: datetime
     postponed: int
     live_room_id: int | None
+    content_item_id: int | None
 
 
 def due_today(session, *, guide_id: int, day_end: datetime) -> list[Due]:
@@ -68,7 +69,8 @@ def due_today(session, *, guide_id: int, day_end: datetime) -> list[Due]:
         select(JourneyEnrolment.id, JourneyStep.id, JourneyCustomer.id, User.id, User.name, User.phone,
                JourneyCustomer.state, JourneyCustomer.state_since, JourneyCustomer.spent_fen, JourneySequence.name,
                JourneyStep.day_offset, JourneyStep.channel, JourneyStep.template, JourneyStep.product_id,
-               JourneyEnrolment.next_due_at, JourneyEnrolment.postponed, JourneyStep.live_room_id)
+               JourneyEnrolment.next_due_at, JourneyEnrolment.postponed, JourneyStep.live_room_id,
+               JourneyStep.content_item_id)
         .join(JourneyStep, JourneyStep.id == JourneyEnrolment.next_step_id)
         .join(JourneySequence, JourneySequence.id == JourneyEnrolment.sequence_id)
         .join(JourneyCustomer, JourneyCustomer.id == JourneyEnrolment.customer_id)

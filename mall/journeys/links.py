@@ -22,11 +22,14 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
 
 
 def step_link(*, partner_code: str, product_code: str | None, step_id: int, enrolment_id: int,
-              room_code: str | None = None) -> str:
-    """The guide's live-room invitation, product link or home link (in that order of choice), carrying the step."""
+              room_code: str | None = None, item_code: str | None = None) -> str:
+    """The guide's live-room invitation, content link, product link or home link (in that order of choice),
+    carrying the step."""
     ref = step_ref(step_id, enrolment_id)
     if room_code:
         return public_url("live.invite", code=room_code, partner_code=partner_code, j=ref)
+    if item_code:
+        return public_url("content.item", item_code=item_code, partner_code=partner_code, j=ref)
     if product_code:
         return public_url("referral.product_link", product_code=product_code, partner_code=partner_code, j=ref)
     return public_url("referral.home_link", partner_code=partner_code, j=ref)

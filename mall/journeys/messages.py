@@ -4,8 +4,8 @@ Placeholders are written {name}. A template naming anything else, or with a stra
 it is saved, so a guide never copies a message with "{frist_name}" in it. {link} is the guide's own link
 (their partner code) carrying the step, so the visit and the order after it are credited to this step.
 A step with a live room fills {live_room} with its title and makes {link} the guide's invitation to it
-(邀约, /l/<room>/<code>?j=…); a content item ({content}, issue 15) would be one more name, its link built
-the same way.
+(邀约, /l/<room>/<code>?j=…); a step with a content item fills {content} with its title and makes {link}
+the guide's link to it (/c/<item>/<code>?j=…).
 """
 import re
 
@@ -19,7 +19,8 @@ PLACEHOLDERS = {
     "brand": _l("the brand's name"),
     "product": _l("the step's product"),
     "live_room": _l("the step's live room"),
-    "link": _l("your link (the live room, the product page, or the brand's home page)"),
+    "content": _l("the step's content item"),
+    "link": _l("your link (the live room, the content item, the product page, or the brand's home page)"),
 }
 TEMPLATE_MAX = 1000
 _NAME = re.compile(r"\{([^{}]*)\}")

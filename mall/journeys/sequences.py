@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mall.catalog.models import Product
+from mall.content.models import ContentItem
 from mall.domain import DomainError
 from mall.journeys.enrolment import refresh_sequence
 from mall.journeys.messages import check_template
@@ -64,7 +65,8 @@ def save_sequence(session, brand_id: int, sequence: JourneySequence | None, *, n
 
 
 def save_step(session, brand_id: int, sequence_id: int, step: JourneyStep | None, *, day_offset, channel: str,
-              template: str, product_code: str = "", room_code: str = "", now: datetime) -> JourneyStep:
+              template: str, product_code: str = "", room_code: str = "", item_code: str = "",
+              now: datetime) -> JourneyStep:
     """Add (step None) or change a step of the brand's sequence; the running enrolments follow the change."""
     sequence = sequence_of_brand(session, brand_id, sequence_id)
     if sequence is None:
@@ -86,13 +88,19 @@ def save_step(session, brand_id: int, sequence_id: int, step: JourneyStep | None
                                                                 LiveRoom.brand_id == brand_id))
         if live_room_id is None:
             raise SequenceError(_l("No live room of your brand has this code."), field="room_code")
+    content_item_id = None
+    if item_code:
+        content_item_id = session.scalar(select(ContentItem.id).where(ContentItem.code == item_code.strip().upper(),
+                                                                      ContentItem.brand_id == brand_id))
+        if content_item_id is None:
+            raise SequenceError(_l("No content item of your brand has this code."), field="item_code")
     if step is None:
         step = JourneyStep(sequence_id=sequence.id, created_at=now)
         session.add(step)
     elif step.sequence_id != sequence.id:
         raise SequenceError(_l("This step belongs to another sequence."))
     step.day_offset, step.channel, step.template, step.product_id = day_offset, channel, template, product_id
-    step.live_room_id = live_room_id
+    step.live_room_id, step.content_item_id = live_room_id, content_item_id
     session.flush()
     refresh_sequence(session, sequence.id)
     return step

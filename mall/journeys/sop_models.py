@@ -64,11 +64,14 @@ class JourneyStep(db.Model):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     # A step inviting into a live room: {link} is the guide's invitation (邀约) link, {live_room} its title.
     live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"))
+    # A step sharing a content item (内容池): {link} is the guide's link to it, {content} its title.
+    content_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     sequence = relationship("JourneySequence", back_populates="steps")
     product = relationship("Product")
     live_room = relationship("LiveRoom")
+    content_item = relationship("ContentItem")
 
 
 class JourneyEnrolment(db.Model):

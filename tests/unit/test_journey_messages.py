@@ -16,7 +16,7 @@ def test_known_placeholders_are_accepted(template):
 
 
 @pytest.mark.parametrize(("template", "words"), [
-    ("{frist_name}您好", "{frist_name}"), ("{name}", "{name}"), ("{first_name} {content}", "{content}"),
+    ("{frist_name}您好", "{frist_name}"), ("{name}", "{name}"), ("{first_name} {coupon}", "{coupon}"),
     ("{}", "{}"), ("价格 {price} {link}", "{price}"),
 ])
 def test_an_unknown_placeholder_is_refused_by_name(app, template, words):

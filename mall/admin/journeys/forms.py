@@ -43,6 +43,7 @@ class StepForm(CleanForm):
                              render_kw={"maxlength": TEMPLATE_MAX, "rows": 3})
     product_code = StringField(_l("Product code (optional)"), validators=[Optional()], render_kw={"maxlength": 12})
     room_code = StringField(_l("Live room code (optional)"), validators=[Optional()], render_kw={"maxlength": 12})
+    item_code = StringField(_l("Content item code (optional)"), validators=[Optional()], render_kw={"maxlength": 12})
 
 
 class TagForm(CleanForm):

@@ -104,7 +104,8 @@ def add_step(sequence_id: int):
         try:
             save_step(db.session, brand_id, sequence.id, None, day_offset=form.day_offset.data,
                       channel=form.channel.data, template=form.template.data,
-                      product_code=form.product_code.data or "", room_code=form.room_code.data or "", now=utcnow())
+                      product_code=form.product_code.data or "", room_code=form.room_code.data or "",
+                      item_code=form.item_code.data or "", now=utcnow())
         except DomainError as err:
             _refused(form, err)
         else:
@@ -122,7 +123,8 @@ def update_step(step_id: int):
         try:
             save_step(db.session, brand_id, step.sequence_id, step, day_offset=form.day_offset.data,
                       channel=form.channel.data, template=form.template.data,
-                      product_code=form.product_code.data or "", room_code=form.room_code.data or "", now=utcnow())
+                      product_code=form.product_code.data or "", room_code=form.room_code.data or "",
+                      item_code=form.item_code.data or "", now=utcnow())
         except DomainError as err:
             _refused(form, err)
         else:
@@ -211,7 +213,8 @@ def _sequence_page(brand_id: int, sequence, *, sequence_form=None, step_form=Non
         else:
             step_forms[step.id] = StepForm(formdata=None, obj=step, prefix=_prefix(step.id),
                                            product_code=step.product.code if step.product else "",
-                                           room_code=step.live_room.code if step.live_room else "")
+                                           room_code=step.live_room.code if step.live_room else "",
+                                           item_code=step.content_item.code if step.content_item else "")
     sequence_form = sequence_form or SequenceForm(formdata=None, obj=sequence, tag_id=sequence.tag_id or NO_TAG)
     return render_template(
         "admin/journey_sequence.html", tab="journeys", brand_args=_args(brand_id), sequence=sequence,
