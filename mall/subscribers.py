@@ -9,3 +9,4 @@ def register() -> None:
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)
+    import mall.webhooks.fanout  # noqa: F401  (turns outbox rows of webhook topics into deliveries)
