@@ -9,7 +9,7 @@ from mall import unit_of_work
 from mall.api.auth import CONSUMER, current_token
 from mall.api.blueprint import bp
 from mall.api.idempotency import body_hash, domain_key, remember, replayed, request_key
-from mall.api.operations import operation
+from mall.api.operations import operation, respond
 from mall.api.problems import ApiProblem
 from mall.api.schemas.common import OrderOut, RefundOut
 from mall.api.schemas.consumer import (
@@ -102,7 +102,7 @@ def create_order(body: dict):
     dumped = OrderOut().dump(order)
     remember(db.session, token_id=token.id, operation="orders.create", key=key, digest=digest, status=201,
              body=dumped, now=utcnow())
-    return dumped
+    return respond(None, dumped, 201)  # dumped already: the replay answers this very body
 
 
 @operation(bp, "/orders/<number>", summary="One of the buyer's orders: status, lines, refunds", tag=TAG,

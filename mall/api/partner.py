@@ -10,7 +10,7 @@ from mall.api.auth import PARTNER, current_token
 from mall.api.blueprint import bp
 from mall.api.idempotency import body_hash, domain_key, remember, replayed, request_key
 from mall.api.ledger_pages import ledger_page
-from mall.api.operations import operation
+from mall.api.operations import operation, respond
 from mall.api.problems import ApiProblem
 from mall.api.schemas.partner import (
     AttributedOrdersOut,
@@ -121,7 +121,7 @@ def create_withdrawal(brand: str, body: dict):
     dumped = WithdrawalOut().dump(withdrawal)
     remember(db.session, token_id=token.id, operation=operation_name, key=key, digest=digest, status=201,
              body=dumped, now=utcnow())
-    return dumped
+    return respond(None, dumped, 201)  # dumped already: the replay answers this very body
 
 
 def _partner(brand: str):
