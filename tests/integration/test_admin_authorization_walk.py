@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter
 
+from mall.accounts.api_tokens import BRAND, create_token
 from mall.accounts.models import Role
 from mall.admin.products.import_jobs import enqueue_import
 from mall.audit.models import AuditLog
@@ -29,6 +30,8 @@ from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
 from mall.orders.models import Refund
 from mall.referral.models import Partner
+from mall.webhooks.endpoints import register_endpoint
+from mall.webhooks.models import WebhookDelivery
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, platform_only
 from tests.integration.commission_support import T0, Books, days
@@ -69,6 +72,15 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.endpoint = register_endpoint(session, brand_id=books.brand.id, url="https://brand-b-secret.example/hook",
+                                          topics=["order.paid"], now=utcnow(), allow_private=True)
+        self.delivery = WebhookDelivery(endpoint_id=self.endpoint.id, brand_id=books.brand.id, event_id="e" * 32,
+                                        topic="order.paid", payload={"order_id": self.order.id},
+                                        sequence_key=f"order:{self.order.id}", occurred_at=utcnow(),
+                                        status="delivered", attempts=1, next_attempt_at=utcnow())
+        session.add(self.delivery)
+        self.key, _secret = create_token(session, kind=BRAND, name="Brand B Secret Key", brand_id=books.brand.id,
+                                         now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -84,7 +96,8 @@ class Walk:
     def secrets(self) -> list[str]:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
-                self.store.name, self.brand.name, "Brand B Secret Reason"]
+                self.store.name, self.brand.name, "Brand B Secret Reason", "brand-b-secret.example",
+                "Brand B Secret Key"]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new admin route with a new variable name adds it here."""
@@ -101,6 +114,9 @@ class Walk:
             "account_id": self.books.sharer.user_id,  # a partner of brand B, to sign out everywhere
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
+            "endpoint_id": self.endpoint.id,
+            "delivery_id": self.delivery.id,
+            "key_id": self.key.id,
         }
 
 
