@@ -19,6 +19,7 @@ from sqlalchemy import or_, select, update
 from mall.database import plain_session
 from mall.outbox.handlers import HANDLERS, OutboxRow
 from mall.outbox.models import OutboxEvent
+from mall.outbox.queue import take_queued
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -78,10 +79,14 @@ def deliver(session, row_id: str, *, now, due_only: bool = True) -> bool | None:
         session.execute(update(OutboxEvent).where(OutboxEvent.id == row_id)
                         .values(delivered_at=now, claimed_by=None, claimed_until=None, last_error="")
                         .execution_options(synchronize_session=False))
+        queued = take_queued(session)
         session.commit()
+        # What the booking published (a booked refund's order.refunded) goes on at once, as after a request.
+        deliver_queued(session, queued, now=now)
         return True
     except Exception as exc:  # noqa: BLE001 (any failure of the outside system or the booking is retried)
         session.rollback()
+        take_queued(session)  # rolled back with the booking
         log.exception("outbox %s (%s) attempt %d failed", row_id, topic, attempts)
         session.execute(update(OutboxEvent).where(OutboxEvent.id == row_id)
                         .values(claimed_by=None, claimed_until=None, available_at=now + _backoff(attempts),
