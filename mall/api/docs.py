@@ -1,6 +1,6 @@
 """The API's description: /api/v1/openapi.json and a readable page rendered on the server from the same spec
 (no JavaScript, no CDN)."""
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, make_response, render_template
 
 from mall.api.auth import PUBLIC
 from mall.api.blueprint import bp
@@ -22,7 +22,8 @@ def openapi():
     return jsonify(spec_document())
 
 
-@operation(bp, "/docs", summary="This API's documentation as a page", tag="meta", audience=PUBLIC)
+@operation(bp, "/docs", summary="This API's documentation as a page", tag="meta", audience=PUBLIC,
+           produces="text/html")
 def docs():
     document = spec_document()
-    return render_template("api/docs.html", spec=document, schemas=document["components"]["schemas"])
+    return make_response(render_template("api/docs.html", spec=document, schemas=document["components"]["schemas"]))

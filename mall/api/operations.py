@@ -2,7 +2,7 @@
 dumps the output, and records the operation for the OpenAPI document (mall.api.spec), so the spec is
 generated from the same declarations that run.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Blueprint, Response, jsonify, request
@@ -27,7 +27,7 @@ class Operation:
     status: int = 200
     idempotent: bool = False
     description: str = ""
-    headers: dict = field(default_factory=dict)
+    produces: str = "application/json"
 
 
 OPERATIONS: list[Operation] = []
@@ -35,7 +35,7 @@ OPERATIONS: list[Operation] = []
 
 def operation(bp: Blueprint, rule: str, method: str = "GET", *, summary: str, tag: str, audience: str,
               body: Schema | None = None, query: Schema | None = None, response: Schema | None = None,
-              status: int = 200, idempotent: bool = False):
+              status: int = 200, idempotent: bool = False, produces: str = "application/json"):
     """Declare an API operation. The view gets path values, plus `body` and `query` (loaded) when declared, and
     returns what `response` dumps (or a ready Response)."""
 
@@ -43,7 +43,8 @@ def operation(bp: Blueprint, rule: str, method: str = "GET", *, summary: str, ta
         name = f"{tag}_{fn.__name__}"  # consumer_order, brand_order: one namespace per audience
         op = Operation(rule=bp.url_prefix + rule, method=method, endpoint=f"{bp.name}.{name}",
                        summary=summary, tag=tag, audience=audience, body=body, query=query, response=response,
-                       status=status, idempotent=idempotent, description=(fn.__doc__ or "").strip())
+                       status=status, idempotent=idempotent, description=(fn.__doc__ or "").strip(),
+                       produces=produces)
         OPERATIONS.append(op)
 
         @wraps(fn)

@@ -59,7 +59,11 @@ def _operation(op: Operation) -> dict:
                  if op.audience != PUBLIC or code in (404, 429)}
     success = {"description": op.summary}
     if op.response is not None:
-        success["content"] = {"application/json": {"schema": op.response}}
+        success["content"] = {op.produces: {"schema": op.response}}
+    elif op.produces == "text/html":
+        success["content"] = {"text/html": {"schema": {"type": "string"}}}
+    else:
+        success["content"] = {op.produces: {"schema": {"type": "object"}}}
     responses[str(op.status)] = success
     parameters = []
     if op.query is not None:
