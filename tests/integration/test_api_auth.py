@@ -109,3 +109,13 @@ def test_invalid_json_is_a_problem(client, world):
 def test_pages_keep_their_html_errors(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_the_api_language_follows_accept_language_not_the_language_cookie(app):
+    from mall.i18n import select_locale
+
+    headers = {"Cookie": "lang=zh_CN", "Accept-Language": "en"}
+    with app.test_request_context("/api/v1/partner/memberships", headers=headers):
+        assert select_locale() == "en"
+    with app.test_request_context("/", headers=headers):
+        assert select_locale() == "zh_CN"  # the pages keep the visitor's choice
