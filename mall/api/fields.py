@@ -1,7 +1,7 @@
 """Field types every API schema shares: UTC times with a Z, fen as integers, ids within the database's range."""
 from datetime import timezone
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from mall.ids import MAX_ID
 from mall.money import MAX_FEN
@@ -24,8 +24,14 @@ def Fen(minimum: int = 0, **kw) -> fields.Integer:  # noqa: N802
     return fields.Integer(strict=True, validate=validate.Range(minimum, MAX_FEN), **kw)
 
 
+def _cursor_in_range(text: str) -> None:
+    # A cursor is a row id: beyond PostgreSQL's integer it is no position at all, and must never reach a query.
+    if int(text) > MAX_ID:
+        raise ValidationError("Not a cursor this API gave out.")
+
+
 def Cursor() -> fields.String:  # noqa: N802
-    return fields.String(validate=validate.Regexp(r"^[0-9]{1,10}$"), load_default=None,
+    return fields.String(validate=[validate.Regexp(r"^[0-9]{1,10}$"), _cursor_in_range], load_default=None,
                          metadata={"description": "next_cursor of the previous page; omit for the first"})
 
 

@@ -64,8 +64,9 @@ def test_ledger_cursor_pages_and_resumes(client, world):
     assert empty == {"items": [], "next_cursor": rest["next_cursor"], "has_more": False}
 
 
-def test_ledger_cursor_is_validated(client, world):
-    response = get(client, world, "/ledger", query_string={"cursor": "abc", "limit": 0})
+@pytest.mark.parametrize("cursor", ["abc", "-1", str(2**31)])
+def test_ledger_cursor_is_validated(client, world, cursor):
+    response = get(client, world, "/ledger", query_string={"cursor": cursor, "limit": 0})
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"cursor", "limit"}
 
