@@ -26,7 +26,7 @@ def Fen(minimum: int = 0, **kw) -> fields.Integer:  # noqa: N802
 
 def _cursor_in_range(text: str) -> None:
     # A cursor is a row id: beyond PostgreSQL's integer it is no position at all, and must never reach a query.
-    if int(text) > MAX_ID:
+    if text.isascii() and text.isdigit() and int(text) > MAX_ID:  # not digits: the pattern says so
         raise ValidationError("Not a cursor this API gave out.")
 
 
