@@ -19,6 +19,7 @@ from mall.api.schemas.brand import (
     BrandOrderOut,
     BrandProductOut,
     BrandWithdrawalOut,
+    CommissionSettingsIn,
     CommissionSettingsOut,
     ExportQuery,
     LedgerExportOut,
@@ -44,7 +45,14 @@ from mall.catalog.editing import (
 )
 from mall.clock import utcnow
 from mall.commission.models import ProductRatio, Withdrawal
-from mall.commission.settings import RATIO_FIELDS, SettingsError, save_product_ratios, settings_for, snapshot
+from mall.commission.settings import (
+    RATIO_FIELDS,
+    SettingsError,
+    save_product_ratios,
+    save_settings,
+    settings_for,
+    snapshot,
+)
 from mall.commission.withdrawals import WithdrawalError, approve_withdrawal, pay_withdrawal, reject_withdrawal
 from mall.extensions import db
 from mall.orders.models import Order, Refund
@@ -103,9 +111,7 @@ def change_product(product_id: int, body: dict):
         try:
             save_product_ratios(db.session, product.id, body["ratios"], actor_id=None, now=now)
         except SettingsError as err:
-            raise ApiProblem("validation-failed", errors=[
-                {"field": f"ratios.{name}" if name else "ratios", "message": message}
-                for name, messages in err.messages.items() for message in messages]) from err
+            raise _settings_problem(err, prefix="ratios") from err
     return _product(product)
 
 
@@ -113,6 +119,16 @@ def change_product(product_id: int, body: dict):
            audience=BRAND, response=CommissionSettingsOut())
 def commission_settings():
     settings = settings_for(db.session, _brand_id())
+    return {**snapshot(settings), "max_total_bp": settings.max_total_bp}
+
+
+@operation(bp, "/brand/commission-settings", "PATCH", summary="Change the brand's commission rules (new orders "
+           "only)", tag=TAG, audience=BRAND, body=CommissionSettingsIn(), response=CommissionSettingsOut())
+def change_commission_settings(body: dict):
+    try:
+        settings = save_settings(db.session, _brand_id(), body, actor_id=None, now=utcnow())
+    except SettingsError as err:
+        raise _settings_problem(err) from err
     return {**snapshot(settings), "max_total_bp": settings.max_total_bp}
 
 
@@ -203,6 +219,12 @@ def export_orders(query: dict):
 def export_ledger(query: dict):
     items, cursor, more = ledger_page(db.session, brand_id=_brand_id(), cursor=query["cursor"], limit=query["limit"])
     return {"items": items, "next_cursor": cursor, "has_more": more}
+
+
+def _settings_problem(err: SettingsError, prefix: str = "") -> ApiProblem:
+    return ApiProblem("validation-failed", errors=[
+        {"field": ".".join(part for part in (prefix, name) if part) or "body", "message": message}
+        for name, messages in err.messages.items() for message in messages])
 
 
 def _product(product) -> dict:

@@ -84,6 +84,22 @@ def test_commission_settings(client, world):
     assert (body["level1_bp"], body["level2_bp"], body["max_total_bp"]) == (1000, 500, 3000)
 
 
+def test_change_commission_settings_within_the_cap(client, db, world):
+    changed = call(client, world, "patch", "/commission-settings", json={"level1_bp": 1200, "levels": 1})
+    assert changed.status_code == 200 and (changed.get_json()["level1_bp"], changed.get_json()["levels"]) == (1200, 1)
+    refused = call(client, world, "patch", "/commission-settings", json={"level1_bp": 5000})
+    assert refused.status_code == 422 and refused.get_json()["type"] == "urn:mall:problem:validation-failed"
+    assert call(client, world, "get", "/commission-settings").get_json()["level1_bp"] == 1200
+    assert call(client, world, "patch", "/commission-settings", json={"max_total_bp": 9000}).status_code == 422
+
+
+def test_reject_a_refund(client, world):
+    number = buy_and_pay(client, world)
+    refund = client.post(f"/api/v1/orders/{number}/refunds", json={}, headers=bearer(world.buyer_token)).get_json()
+    response = call(client, world, "post", f"/refunds/{refund['id']}/reject", json={"reason": "used"})
+    assert response.status_code == 200 and response.get_json()["status"] == "rejected"
+
+
 def test_order_with_full_attribution(client, world):
     number = buy_and_pay(client, world)
     body = call(client, world, "get", f"/orders/{number}").get_json()

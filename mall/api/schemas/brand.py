@@ -107,6 +107,22 @@ class CommissionSettingsOut(Schema):
     freeze_days = fields.Integer(required=True)
 
 
+class CommissionSettingsIn(Schema):
+    """Only what is sent changes; the platform's cap (max_total_bp) is not the brand's to set."""
+
+    class Meta:
+        unknown = RAISE
+
+    levels = fields.Integer(strict=True, validate=validate.Range(1, 3))
+    level1_bp = fields.Integer(strict=True, **BP)
+    level2_bp = fields.Integer(strict=True, **BP)
+    level3_bp = fields.Integer(strict=True, **BP)
+    guide_bp = fields.Integer(strict=True, **BP)
+    store_bp = fields.Integer(strict=True, **BP)
+    self_purchase = fields.Boolean()
+    freeze_days = fields.Integer(strict=True, validate=validate.Range(0, 365))
+
+
 class WhoOut(Schema):
     partner_id = fields.Integer(allow_none=True, required=True)
     code = fields.String(required=True)
