@@ -163,3 +163,46 @@ def test_a_name_that_now_points_inside_is_refused_at_send_time(client, db, world
     assert receiver.received == []
     attempt = db.session.scalars(select(WebhookAttempt)).one()
     assert attempt.status_code is None and attempt.error.startswith("refused address")
+
+
+def test_withdrawal_events_reach_the_brand(client, db, world):
+    from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
+    from mall.jobs.settle import settle_due
+    from mall.orders.models import Order, OrderStatus
+    from mall.unit_of_work import commit
+    from tests.integration.commission_support import T0, days
+
+    receiver = Receiver()
+    with running(receiver) as url:
+        endpoint_for(db, world, url, topics=["withdrawal.requested", "withdrawal.paid"])
+        buy_and_pay(client, world)
+        order = db.session.scalars(select(Order)).one()
+        order.status, order.completed_at = OrderStatus.COMPLETED, T0
+        db.session.commit()
+        settle_due(db.session, now=T0 + days(30))
+        withdrawal = request_withdrawal(db.session, partner_id=world.sharer.id, amount_fen=500, request_key="w" * 20,
+                                        now=utcnow())
+        approve_withdrawal(db.session, withdrawal.id, by_user_id=None, now=utcnow())
+        pay_withdrawal(db.session, withdrawal.id, by_user_id=None, now=utcnow())
+        commit(db.session)  # as a request would: its outbox rows are fanned out after the commit
+        assert run(db, utcnow() + timedelta(seconds=1)) == (2, 0)
+    events = [json.loads(body) for _, body in receiver.received]
+    assert [e["type"] for e in events] == ["withdrawal.requested", "withdrawal.paid"]
+    assert events[1]["data"]["amount_fen"] == 500 and events[1]["data"]["payout_ref"].startswith("MOCKPAY-")
+
+
+def test_the_job_command(client, db, runner, world):
+    receiver = Receiver()
+    with running(receiver) as url:
+        endpoint_for(db, world, url, topics=["order.paid"])
+        buy_and_pay(client, world)
+        result = runner.invoke(args=["mall", "deliver-webhooks"])
+    assert "delivered 1 webhooks, 0 failed" in result.output
+    assert len(receiver.received) == 1
+
+
+def test_private_addresses_are_allowed_only_outside_production():
+    from mall.webhooks.addresses import private_allowed
+
+    assert private_allowed({"MALL_ENV": "development"}) is True
+    assert private_allowed({"MALL_ENV": "production"}) is False
