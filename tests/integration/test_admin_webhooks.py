@@ -76,10 +76,13 @@ def test_api_key_created_with_scopes_shown_once_and_revoked(client, db, admin):
     assert client.get("/api/v1/brand/products", headers=bearer(secret)).status_code == 401
 
 
-def test_platform_admin_reads_but_registers_nothing(client, db, make, login_as):
+def test_platform_admin_chooses_the_brand_first(client, db, make, login_as):
+    brand = make.brand(name="Chosen Teas")
     login_as(make.user(Role.PLATFORM_ADMIN))
-    assert client.get("/admin/webhooks", headers=EN).status_code == 200
-    page = follow(client, post(client, "/admin/api-keys", {"name": "x", "scopes": ["read"]},
-                               token_from="/admin/api-keys"))
-    assert "API keys are made by the brand's own admin." in text(page)
-    assert db.session.scalars(select(ApiToken)).first() is None
+    for page in ("/admin/webhooks", "/admin/api-keys"):
+        choose = client.get(page, headers=EN).get_data(as_text=True)
+        assert "Choose a brand" in choose and f"?brand={brand.id}" in choose
+    created = post(client, f"/admin/api-keys?brand={brand.id}", {"name": "Platform-made", "scopes": ["read"]},
+                   token_from=f"/admin/api-keys?brand={brand.id}")
+    assert created.status_code == 200
+    assert db.session.scalars(select(ApiToken)).one().brand_id == brand.id
