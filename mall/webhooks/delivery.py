@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from mall.database import plain_session
 from mall.webhooks.addresses import UnsafeUrl, check_url
@@ -36,7 +36,7 @@ def deliver_due(session, *, now, allow_private: bool, limit: int = BATCH) -> tup
         session.commit()
     ids = session.scalars(select(WebhookDelivery.id).join(WebhookEndpoint)
                           .where(WebhookEndpoint.active.is_(True), *_claimable(now))
-                          .order_by(WebhookDelivery.id).limit(limit)).all()
+                          .order_by(WebhookDelivery.occurred_at, WebhookDelivery.id).limit(limit)).all()
     session.commit()
     results = [deliver(session, delivery_id, now=now, allow_private=allow_private) for delivery_id in ids]
     return sum(1 for r in results if r), sum(1 for r in results if r is False)
@@ -119,6 +119,10 @@ def _earlier_pending(session, delivery_id: int) -> bool:
     this = session.get(WebhookDelivery, delivery_id)
     if this is None or this.status != "pending":
         return False
+    # By the time the event happened, then by fan-out: one transaction's events are fanned out in the order
+    # they were published, but two transactions' rows may be fanned out in either order (a retried fan-out).
+    earlier = or_(WebhookDelivery.occurred_at < this.occurred_at,
+                  and_(WebhookDelivery.occurred_at == this.occurred_at, WebhookDelivery.id < this.id))
     return session.scalar(select(WebhookDelivery.id).where(
         WebhookDelivery.endpoint_id == this.endpoint_id, WebhookDelivery.sequence_key == this.sequence_key,
-        WebhookDelivery.id < this.id, WebhookDelivery.status == "pending").limit(1)) is not None
+        earlier, WebhookDelivery.status == "pending").limit(1)) is not None

@@ -206,3 +206,19 @@ def test_private_addresses_are_allowed_only_outside_production():
 
     assert private_allowed({"MALL_ENV": "development"}) is True
     assert private_allowed({"MALL_ENV": "production"}) is False
+
+
+def test_order_follows_when_events_happened_not_when_they_were_fanned_out(db, world):
+    """A later event fanned out first (the earlier one's fan-out was retried) still waits for the earlier one."""
+    receiver = Receiver()
+    with running(receiver) as url:
+        endpoint = endpoint_for(db, world, url, topics=["order.paid", "order.completed"])
+        now = utcnow()
+        fanned_out = (("b" * 32, "order.completed", now), ("a" * 32, "order.paid", now - timedelta(days=1)))
+        for event_id, topic, at in fanned_out:
+            db.session.add(WebhookDelivery(endpoint_id=endpoint.id, brand_id=world.brand.id, event_id=event_id,
+                                           topic=topic, payload={"order_id": 7}, sequence_key="order:7",
+                                           occurred_at=at, status="pending", attempts=0, next_attempt_at=at))
+        db.session.commit()
+        assert run(db, now + timedelta(seconds=1)) == (2, 0)
+    assert [json.loads(body)["type"] for _, body in receiver.received] == ["order.paid", "order.completed"]
