@@ -85,6 +85,7 @@ class Config:
     RATELIMIT_CALLBACK_REFUSED = os.environ.get("RATELIMIT_CALLBACK_REFUSED", "20 per minute")
     # API calls per token (per IP without one): a mini-program's user or a brand's data platform.
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "120 per minute; 5000 per hour")
+    RATELIMIT_API_REFUSED = os.environ.get("RATELIMIT_API_REFUSED", "30 per minute; 300 per hour")  # 401s per IP
 
 
 class TestConfig(Config):

@@ -87,7 +87,11 @@ WITHDRAWAL = Rule("RATELIMIT_WITHDRAWAL", account_or_ip, WITHDRAWAL_MESSAGE)
 # Wrong current passwords: a borrowed, still signed-in phone must not become a password-guessing machine.
 PASSWORD_CHANGE = Rule("RATELIMIT_PASSWORD_CHANGE", account_or_ip, LOGIN_MESSAGE, counts=failed_form)
 # Every API call counts, reads too: a data platform polling in a loop must not starve the mini-program.
-API = Rule("RATELIMIT_API", api_token_or_ip, WAIT_MESSAGE, methods=("GET", "POST", "PATCH", "PUT", "DELETE"))
+API_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+API = Rule("RATELIMIT_API", api_token_or_ip, WAIT_MESSAGE, methods=API_METHODS)
+# Refused tokens per IP: made-up tokens each get a counter of their own above, so guessing is slowed here.
+API_REFUSED = Rule("RATELIMIT_API_REFUSED", client_ip, WAIT_MESSAGE, methods=API_METHODS,
+                   counts=lambda response: response.status_code == 401)
 CALLBACK = Rule("RATELIMIT_CALLBACK", client_ip, WAIT_MESSAGE)
 CALLBACK_REFUSED = Rule("RATELIMIT_CALLBACK_REFUSED", client_ip, WAIT_MESSAGE, counts=refused_callback)
 

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError
 
 from mall.api.auth import authenticate
 from mall.api.problems import ApiProblem, field_errors
-from mall.ratelimits import API, limited
+from mall.ratelimits import API, API_REFUSED, limited
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def operation(bp: Blueprint, rule: str, method: str = "GET", *, summary: str, ta
                 return result
             return respond(response, result, status)
 
-        bp.add_url_rule(rule, endpoint=name, view_func=limited(API)(view), methods=[method])
+        bp.add_url_rule(rule, endpoint=name, view_func=limited(API, API_REFUSED)(view), methods=[method])
         return view
 
     return register

@@ -119,3 +119,16 @@ def test_the_api_language_follows_accept_language_not_the_language_cookie(app):
         assert select_locale() == "en"
     with app.test_request_context("/", headers=headers):
         assert select_locale() == "zh_CN"  # the pages keep the visitor's choice
+
+
+def test_made_up_tokens_are_limited_per_ip(app, client, world):
+    """Only refusals count (a busy office of real users never fills the counter); once full, the IP waits."""
+    for _ in range(5):
+        assert client.get("/api/v1/partner/memberships", headers=bearer(world.buyer_token)).status_code == 200
+    original, app.config["RATELIMIT_API_REFUSED"] = app.config["RATELIMIT_API_REFUSED"], "3 per minute"
+    try:
+        codes = [client.get("/api/v1/partner/memberships", headers=bearer(f"mall_pat_guess{i}")).status_code
+                 for i in range(5)]
+        assert codes == [401, 401, 401, 429, 429]
+    finally:
+        app.config["RATELIMIT_API_REFUSED"] = original
