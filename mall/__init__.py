@@ -118,12 +118,18 @@ def _register_blueprints(app: Flask) -> None:
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
+    from mall.shop.lookup_routes import bp as lookup_bp
     from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
+    from mall.sms.routes import bp as sms_bp
 
-    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp):
+    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp,
+               lookup_bp):
         app.register_blueprint(bp)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.
     if app.config["PAYMENT_PROVIDER"] == "mock":
         app.register_blueprint(mockpay_bp)
+    # Likewise the mock SMS inbox, which shows every code it "sent": never in production.
+    if app.config["SMS_PROVIDER"] == "mock" and app.config["MALL_ENV"] != "production":
+        app.register_blueprint(sms_bp)

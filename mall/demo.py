@@ -5,6 +5,7 @@ name) and only created when missing, so a second run changes nothing and never d
 """
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from mall import unit_of_work
@@ -17,7 +18,6 @@ from mall.extensions import db
 from mall.orders.models import Order
 
 DEMO_PASSWORD = "demo1234"
-URL = "http://127.0.0.1:5000"
 # Fixed creation times keep "newest first" the same on every machine.
 CATALOGUE_EPOCH = datetime(2025, 1, 1, 8, 0)
 
@@ -133,17 +133,20 @@ def summary(session, orders: int) -> str:
     def count(model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
+    # The address the mall is served at (`make run` sets PUBLIC_BASE_URL from its HOST and PORT).
+    url = current_app.config["PUBLIC_BASE_URL"]
     lines = [
         f"Demo data ready: {count(Brand)} brands, {count(Store)} stores, {count(User)} users, "
         f"{count(Product)} products, {count(Sku)} SKUs, {count(Order)} orders ({orders} new).",
-        f"Open the mall at {URL}",
+        f"Open the mall at {url}",
         f"Demo logins (password {DEMO_PASSWORD} for all):",
-    ]
-    lines += [
-        "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
-        f"  {URL}/p/H7SMB8Y/SYTEA2   {URL}/shop/ZXTEA3   {URL}/p/9PWSHDF/GDZXY8   {URL}/s/{STORE_CODES[0]}",
     ]
     width = max(len(role) for role, *_ in PEOPLE)
     for role, login, name, *_ in PEOPLE:
         lines.append(f"  {role.value:<{width}}  {login:<22} {DEMO_PASSWORD}  {name}")
+    lines += [
+        "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
+        f"  {url}/p/H7SMB8Y/SYTEA2   {url}/shop/ZXTEA3   {url}/p/9PWSHDF/GDZXY8   {url}/s/{STORE_CODES[0]}",
+        f"Text messages (one-time codes) of the mock SMS provider: {url}/dev/sms",
+    ]
     return "\n".join(lines)

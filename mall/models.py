@@ -23,4 +23,5 @@ from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa:
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
+from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401
 from mall.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: F401
