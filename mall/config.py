@@ -61,6 +61,9 @@ class Config:
     S3_REGION = os.environ.get("S3_REGION")
     # A CDN in front of the bucket: image URLs point there and images never pass through the app.
     MEDIA_PUBLIC_BASE_URL = os.environ.get("MEDIA_PUBLIC_BASE_URL")
+    # Live rooms: hosts allowed to serve HLS (.m3u8) and MP4 streams, comma-separated (the room page's CSP
+    # lets media load from the room's host only). Embeds come from the providers in mall/live/streams.py.
+    LIVE_MEDIA_HOSTS = _list("LIVE_MEDIA_HOSTS")
 
     # Rate limits (mall/ratelimits.py), in Flask-Limiter's syntax. The counters live in the storage:
     # memory:// counts in each process, so several hosts or gunicorn workers would each count alone;

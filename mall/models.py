@@ -16,6 +16,7 @@ from mall.commission.models import (  # noqa: F401
                                     Withdrawal,
 )
 from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
+from mall.live.models import LiveOrder, LiveReminder, LiveRoom, LiveViewer, ShelfItem  # noqa: F401
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.orders.settings import OrderSettings  # noqa: F401
 from mall.outbox.models import OutboxEvent  # noqa: F401

@@ -42,16 +42,22 @@ class Quote:
         return self.asked > self.stock
 
 
-def quote(product, sku_id: int | None, quantity: int | None, *, now: datetime, step: int = 0) -> Quote | None:
-    """The figures for this option and quantity (+step); an unknown option falls back to the first in stock."""
-    skus = list(product.skus)
+def quote(product, sku_id: int | None, quantity: int | None, *, now: datetime, step: int = 0,
+          prices: dict[int, int] | None = None) -> Quote | None:
+    """The figures for this option and quantity (+step); an unknown option falls back to the first in stock.
+
+    `prices` (SKU id -> unit fen) limits the options and sets their price: a live room's shelf item is one
+    SKU at the room's price, which its checkout charges. Without it every SKU at its price today.
+    """
+    skus = [sku for sku in product.skus if prices is None or sku.id in prices]
     chosen = next((sku for sku in skus if sku.id == sku_id), None) \
         or next((sku for sku in skus if sku.stock > 0), None) or (skus[0] if skus else None)
     if chosen is None:
         return None
     asked = (quantity if isinstance(quantity, int) and not isinstance(quantity, bool) else 1) + step
     most = max(min(chosen.stock, MAX_LINE_QUANTITY), 1)
-    return Quote(sku_id=chosen.id, sku_name=chosen.name, unit_fen=unit_price_fen(chosen, product, now),
+    unit_fen = prices[chosen.id] if prices is not None else unit_price_fen(chosen, product, now)
+    return Quote(sku_id=chosen.id, sku_name=chosen.name, unit_fen=unit_fen,
                  quantity=min(max(asked, 1), most), stock=chosen.stock, asked=asked)
 
 
@@ -62,7 +68,7 @@ def step_of(text: str | None) -> int:
 
 def quote_for_form(product, form, *, now: datetime, step: int = 0) -> Quote | None:
     """The quote for what the buy sheet's form holds; the form's quantity follows the (clamped) quote."""
-    found = quote(product, form.sku_id.data, form.quantity.data, now=now, step=step)
+    found = quote(product, form.sku_id.data, form.quantity.data, now=now, step=step, prices=form.prices)
     if found is not None:
         form.sku_id.data = found.sku_id
         form.quantity.data = found.quantity  # within 1..what is left: what the figures are for

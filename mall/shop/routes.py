@@ -6,6 +6,7 @@ from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, publis
 from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
+from mall.live.queries import rooms_for_home
 from mall.orders.forms import checkout_form_for
 from mall.orders.quote import quote_for_form, step_of
 from mall.orders.social_proof import product_page
@@ -33,7 +34,7 @@ def favicon():
 def home():
     page = db.paginate(published_products(), page=_page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=utcnow()),
-                           brands=all_brands(db.session))
+                           brands=all_brands(db.session), rooms=rooms_for_home(db.session) if page.page == 1 else [])
 
 
 @bp.get("/b/<slug>")

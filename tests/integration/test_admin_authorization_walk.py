@@ -28,6 +28,8 @@ from mall.clock import utcnow
 from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
+from mall.live.rooms import RoomDetails, save_room
+from mall.live.streams import parse_stream
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from mall.webhooks.endpoints import register_endpoint
@@ -81,6 +83,9 @@ class Walk:
         session.add(self.delivery)
         self.key, _secret = create_token(session, kind=BRAND, name="Brand B Secret Key", brand_id=books.brand.id,
                                          now=utcnow())
+        self.room = save_room(session, books.brand.id, None,
+                              RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
+                                          stream=parse_stream("BV1xx411c7mD", ())), actor_id=None, now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -117,6 +122,7 @@ class Walk:
             "endpoint_id": self.endpoint.id,
             "delivery_id": self.delivery.id,
             "key_id": self.key.id,
+            "room_id": self.room.id,
         }
 
 
