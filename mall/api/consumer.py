@@ -1,7 +1,7 @@
 """Consumer operations: the calls a mini-program makes for its signed-in buyer (personal access token).
 
-Each one calls the service the pages call: the product page's lookup, the share link's touch, the buy
-button's checkout, the order page's payment and refund request.
+Each one calls the service the pages call: the product page's lookup, the share link's touch (or the live room
+invitation's), the buy button's checkout (or the live room's), the order page's payment and refund request.
 """
 from flask import current_app
 
@@ -26,6 +26,9 @@ from mall.catalog.pages import published_product_by_code
 from mall.catalog.pricing import unit_price_fen
 from mall.clock import utcnow
 from mall.extensions import db
+from mall.live.buying import buy_in_room
+from mall.live.queries import room_by_code
+from mall.live.viewers import invited
 from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
 from mall.orders.queries import order_by_number
 from mall.orders.refunds import RefundError, request_refund
@@ -66,6 +69,16 @@ def touch(body: dict):
     partner = partner_by_code(db.session, body["referral_code"])
     if partner is None:
         raise ApiProblem("validation-failed", errors=[{"field": "referral_code", "message": "Unknown referral code."}])
+    user_id = current_token().user_id
+    if body["live_room_code"]:
+        room = room_by_code(db.session, body["live_room_code"])
+        if room is None or room.brand_id != partner.brand_id:
+            raise ApiProblem("validation-failed", errors=[{"field": "live_room_code",
+                                                          "message": "No such live room of the partner's brand."}])
+        if touch_allowed():
+            invited(db.session, room, partner.code, visitor_key(user_id), user_id=user_id, now=utcnow())
+            return {"recorded": True}
+        return {"recorded": False}
     target = "home"
     if body["product_code"]:
         found = published_product_by_code(db.session, body["product_code"])
@@ -75,7 +88,6 @@ def touch(body: dict):
         target = f"product:{found.code}"
     if not touch_allowed():
         return {"recorded": False}
-    user_id = current_token().user_id
     touched = record_visit(db.session, brand_id=partner.brand_id, partner_code=partner.code, channel="link",
                            target=target, visitor_key=visitor_key(user_id), user_id=user_id, now=utcnow())
     return {"recorded": touched is not None}
@@ -91,10 +103,18 @@ def create_order(body: dict):
         return earlier
     if not provider_available(current_app.config["PAYMENT_PROVIDER"]):
         raise ApiProblem("refused", "Online payment is not available at the moment.")
+    fields = dict(body)
+    room_code = fields.pop("live_room_code")
+    room = room_by_code(db.session, room_code) if room_code else None
+    if room_code and room is None:
+        raise ApiProblem("validation-failed", errors=[{"field": "live_room_code", "message": "No such live room."}])
     request = CheckoutRequest(idempotency_key=domain_key(token.id, "orders.create", key), user_id=token.user_id,
-                              visitor_key=visitor_key(token.user_id), **body)
+                              visitor_key=visitor_key(token.user_id), **fields)
     try:
-        order = place_order(db.session, request, now=utcnow())
+        if room is not None:
+            order = buy_in_room(db.session, room, request, now=utcnow())  # the room's shelf and price
+        else:
+            order = place_order(db.session, request, now=utcnow())
     except CheckoutError as err:
         raise _refusal(err) from err
     if order.user_id != token.user_id:  # cannot happen: the key is derived from the token

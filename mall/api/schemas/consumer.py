@@ -28,6 +28,8 @@ class TouchIn(Schema):
 
     referral_code = fields.String(required=True, validate=validate.Length(1, 12))
     product_code = fields.String(validate=validate.Length(1, 12), load_default=None)
+    live_room_code = fields.String(validate=validate.Length(1, 12), load_default=None,
+                                   metadata={"description": "the partner's live room invitation (邀约)"})
 
 
 class TouchOut(Schema):
@@ -46,6 +48,8 @@ class OrderIn(Schema):
     address = fields.String(load_default="", validate=validate.Length(max=200))
     pickup_store_id = Id(load_default=None, allow_none=True)
     note = fields.String(load_default="", validate=validate.Length(max=200))
+    live_room_code = fields.String(validate=validate.Length(1, 12), load_default=None,
+                                   metadata={"description": "bought in this live room: its shelf, its price"})
 
 
 class PaymentOut(Schema):
