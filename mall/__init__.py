@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mall.config import Config
 from mall.csp import CSP
 from mall.database import configure_sqlite
-from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
+from mall.extensions import babel, cache, csrf, db, login_manager, migrate, talisman
 from mall.ids import IdConverter
 from mall.media.extension import media, media_image_sources
 from mall.startup import resolve as resolve_settings
@@ -31,6 +31,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     resolve_settings(app.config)  # raises ConfigError: production without its secrets never serves
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this host never drops a connection; the ping would be one more query on every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
 
     import mall.models  # noqa: F401  (registers every table)
     from mall import errors, subscribers, unit_of_work
@@ -90,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    cache.init_app(app)
     media.init_app(app)
     from mall.i18n import select_locale
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from mall import unit_of_work
 from mall.catalog.listing import published_products, tiles
-from mall.catalog.pages import published_product_by_code
+from mall.catalog.pages import published_product_ref
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.privacy import mask_name
@@ -53,7 +53,7 @@ def _visit(brand_id: int, **kw) -> None:
 
 @bp.get("/p/<product_code>/<partner_code>")
 def product_link(product_code: str, partner_code: str):
-    product = published_product_by_code(db.session, product_code)
+    product = published_product_ref(db.session, product_code)
     if product is None:
         return redirect(url_for("catalog.home"))
     _visit(product.brand_id, partner_code=partner_code, channel="link", target=f"product:{product.code}")
