@@ -114,22 +114,28 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from mall.accounts.routes import bp as accounts_bp
     from mall.admin import bp as admin_bp
+    from mall.content.routes import bp as content_bp
     from mall.i18n import bp as i18n_bp
     from mall.live.console import bp as live_host_bp
     from mall.live.manage import bp as live_manage_bp
     from mall.live.routes import bp as live_bp
     from mall.partner.routes import bp as partner_bp
+    from mall.partner.share import bp as share_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
+    from mall.sharing import links
+    from mall.sharing.routes import bp as sharing_bp
     from mall.shop.lookup_routes import bp as lookup_bp
     from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
     from mall.sms.routes import bp as sms_bp
+    from mall.storefront.routes import bp as storefront_bp
 
     for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp,
-               lookup_bp, live_bp, live_host_bp, live_manage_bp):
+               lookup_bp, live_bp, live_host_bp, live_manage_bp, share_bp, sharing_bp, content_bp, storefront_bp):
         app.register_blueprint(bp)
+    links.init_app(app)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.
     if app.config["PAYMENT_PROVIDER"] == "mock":

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from mall.catalog.models import Product, Sku, Store
 from mall.catalog.pricing import PriceTag, from_price, price_tag, promo_running, promo_shown
+from mall.codes import pasted_code
 from mall.database import plain_session
 from mall.money import yuan
 
@@ -28,8 +29,8 @@ class SkuOffer:
 
 
 def normalise_code(code: str | None) -> str:
-    """Codes are upper-case; people type them in any case from a poster or a chat."""
-    return (code or "").strip().upper()
+    """Codes are upper-case; people type them in any case from a poster or paste them with punctuation."""
+    return pasted_code(code)
 
 
 def published_product_by_code(session, code: str | None) -> Product | None:

@@ -37,6 +37,7 @@ from mall.webhooks.models import WebhookDelivery
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, platform_only
 from tests.integration.commission_support import T0, Books, days
+from tests.integration.sharing_support import content_item
 
 # Roles refused outright, whatever the URL; guides and managers work in one of brand B's stores.
 REFUSED = [Role.CONSUMER, Role.PARTNER, Role.GUIDE, Role.STORE_MANAGER]
@@ -95,14 +96,15 @@ class Walk:
         self.other_brand = make.brand()
         self.other_admin = make.user(Role.BRAND_ADMIN, brand=self.other_brand)
         self.platform_admin = make.user(Role.PLATFORM_ADMIN)
+        self.content_item = content_item(make, books.brand, title="Brand B Secret Post")
         session.commit()
         self.audit_entries = audit_count(session)
 
     def secrets(self) -> list[str]:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
-                self.store.name, self.brand.name, "Brand B Secret Reason", "brand-b-secret.example",
-                "Brand B Secret Key"]
+                self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post",
+                "brand-b-secret.example", "Brand B Secret Key"]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new admin route with a new variable name adds it here."""
@@ -122,6 +124,7 @@ class Walk:
             "endpoint_id": self.endpoint.id,
             "delivery_id": self.delivery.id,
             "key_id": self.key.id,
+            "item_id": self.content_item.id,
             "room_id": self.room.id,
         }
 
