@@ -18,7 +18,7 @@ def no_cookies(response):
 
 def init_app(app: Flask) -> None:
     """Register the API (its routes are imported here) before ratelimits.init_app wraps the views."""
-    from mall.api import brand, brand_catalog, consumer, docs, live, partner  # noqa: F401  (operations register on bp)
+    from mall.api import brand, brand_catalog, consumer, docs, live, partner, sharing  # noqa: F401  (register on bp)
 
     # Token requests carry no cookie a forger could borrow; the pages' CSRF protection stays as it is.
     csrf.exempt(bp)

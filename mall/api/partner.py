@@ -50,7 +50,7 @@ def partner_memberships():
            query=ProductLinksQuery(), response=ProfileOut())
 def profile(brand: str, query: dict):
     """With product_code: the partner's link to that product as well."""
-    partner = _partner(brand)
+    partner = current_partner(brand)
     links = partner_links(partner)
     if query["product_code"]:
         found = published_product_by_code(db.session, query["product_code"])
@@ -66,13 +66,13 @@ def profile(brand: str, query: dict):
 @operation(bp, PREFIX + "/balances", summary="Balances by bucket, in fen", tag=TAG, audience=PARTNER,
            response=BalancesOut())
 def balances(brand: str):
-    return totals(db.session, _partner(brand))
+    return totals(db.session, current_partner(brand))
 
 
 @operation(bp, PREFIX + "/ledger", summary="The partner's ledger entries, oldest first, by cursor", tag=TAG,
            audience=PARTNER, query=CursorQuery(), response=LedgerPageOut())
 def ledger(brand: str, query: dict):
-    partner = _partner(brand)
+    partner = current_partner(brand)
     items, cursor, more = ledger_page(db.session, brand_id=partner.brand_id, cursor=query["cursor"],
                                       limit=query["limit"], owner=("partner", partner.id))
     return {"items": items, "next_cursor": cursor, "has_more": more}
@@ -81,7 +81,7 @@ def ledger(brand: str, query: dict):
 @operation(bp, PREFIX + "/orders", summary="Orders attributed to the partner, with their commission shares",
            tag=TAG, audience=PARTNER, query=PageQuery(), response=AttributedOrdersOut())
 def orders(brand: str, query: dict):
-    partner = _partner(brand)
+    partner = current_partner(brand)
     page = db.paginate(attributed_orders(partner.id, OrderFilter(), _tz()), page=query["page"],
                        per_page=PER_PAGE, error_out=False)
     cards = order_cards(db.session, partner.id, list(page.items))
@@ -94,20 +94,20 @@ def orders(brand: str, query: dict):
 @operation(bp, PREFIX + "/team", summary="The partner's level-1 and level-2 team", tag=TAG, audience=PARTNER,
            response=MemberOut(many=True))
 def team(brand: str):
-    return team_of(db.session, _partner(brand))
+    return team_of(db.session, current_partner(brand))
 
 
 @operation(bp, PREFIX + "/withdrawals", summary="The partner's withdrawals, newest first", tag=TAG,
            audience=PARTNER, query=PageQuery(), response=WithdrawalOut(many=True))
 def withdrawals(brand: str, query: dict):
-    partner = _partner(brand)
+    partner = current_partner(brand)
     return db.paginate(withdrawals_of(partner.id), page=query["page"], per_page=PER_PAGE, error_out=False).items
 
 
 @operation(bp, PREFIX + "/withdrawals", "POST", summary="Ask to withdraw available money (Idempotency-Key required)",
            tag=TAG, audience=PARTNER, body=WithdrawalIn(), response=WithdrawalOut(), status=201, idempotent=True)
 def create_withdrawal(brand: str, body: dict):
-    partner = _partner(brand)
+    partner = current_partner(brand)
     token, key, digest = current_token(), request_key(), body_hash(body)
     operation_name = f"withdrawals.create:{partner.id}"
     earlier = replayed(db.session, token_id=token.id, operation=operation_name, key=key, digest=digest)
@@ -124,7 +124,7 @@ def create_withdrawal(brand: str, body: dict):
     return respond(None, dumped, 201)  # dumped already: the replay answers this very body
 
 
-def _partner(brand: str):
+def current_partner(brand: str):
     partner = membership_for(memberships(db.session, current_token().user_id), brand)
     if partner is None or not brand:
         raise ApiProblem("not-found", "You are not a partner of this brand.")

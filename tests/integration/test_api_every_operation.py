@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from mall.api import brand, brand_catalog, consumer, live, partner  # noqa: F401  (operations register when imported)
+from mall.api import brand, brand_catalog, consumer, live, partner, sharing  # noqa: F401  (register when imported)
 from mall.api.auth import BRAND, PUBLIC
 from mall.api.operations import OPERATIONS
 from tests.integration.api_support import World, bearer
