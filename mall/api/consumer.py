@@ -25,6 +25,7 @@ from mall.api.schemas.consumer import (
 from mall.catalog.pages import published_product_by_code
 from mall.catalog.pricing import unit_price_fen
 from mall.clock import utcnow
+from mall.content.pool import public_item
 from mall.extensions import db
 from mall.live.buying import buy_in_room
 from mall.live.queries import room_by_code
@@ -79,6 +80,17 @@ def touch(body: dict):
             invited(db.session, room, partner.code, visitor_key(user_id), user_id=user_id, now=utcnow())
             return {"recorded": True}
         return {"recorded": False}
+    if body["content_code"]:
+        item = public_item(db.session, body["content_code"], utcnow())
+        if item is None or item.brand_id != partner.brand_id:
+            raise ApiProblem("validation-failed", errors=[{"field": "content_code",
+                                                          "message": "No such content item of the partner's brand."}])
+        if not touch_allowed():
+            return {"recorded": False}
+        touched = record_visit(db.session, brand_id=item.brand_id, partner_code=partner.code, channel="content",
+                               target=f"content:{item.code}", content_item_id=item.id,
+                               visitor_key=visitor_key(user_id), user_id=user_id, now=utcnow())
+        return {"recorded": touched is not None}
     target = "home"
     if body["product_code"]:
         found = published_product_by_code(db.session, body["product_code"])

@@ -56,3 +56,16 @@ def test_another_brands_product_cannot_be_picked(client, make, world):
                            headers=bearer(world.sharer_token))
     assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "product_code"
     assert client.get("/api/v1/partner/storefront", headers=bearer(world.sharer_token)).get_json()["products"] == []
+
+
+def test_touch_from_a_content_item(client, db, world):
+    from mall.referral.models import Touch
+
+    response = client.post("/api/v1/touches", json={"referral_code": world.sharer.code, "content_code": "CPOST01"},
+                           headers=bearer(world.buyer_token))
+    assert response.status_code == 201 and response.get_json() == {"recorded": True}
+    touch = db.session.scalars(select(Touch)).one()
+    assert (touch.channel, touch.target, touch.partner_id) == ("content", "content:CPOST01", world.sharer.id)
+    unknown = client.post("/api/v1/touches", json={"referral_code": world.sharer.code, "content_code": "NOPE"},
+                          headers=bearer(world.buyer_token))
+    assert unknown.status_code == 422 and unknown.get_json()["errors"][0]["field"] == "content_code"

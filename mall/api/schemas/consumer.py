@@ -30,6 +30,8 @@ class TouchIn(Schema):
     product_code = fields.String(validate=validate.Length(1, 12), load_default=None)
     live_room_code = fields.String(validate=validate.Length(1, 12), load_default=None,
                                    metadata={"description": "the partner's live room invitation (邀约)"})
+    content_code = fields.String(validate=validate.Length(1, 12), load_default=None,
+                                 metadata={"description": "the content pool item the partner shared"})
 
 
 class TouchOut(Schema):
