@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter
 
+from mall.accounts.api_tokens import BRAND, create_token
 from mall.accounts.models import Role
 from mall.admin.products.import_jobs import enqueue_import
 from mall.audit.models import AuditLog
@@ -32,6 +33,8 @@ from mall.live.rooms import RoomDetails, save_room
 from mall.live.streams import parse_stream
 from mall.orders.models import Refund
 from mall.referral.models import Partner
+from mall.webhooks.endpoints import register_endpoint
+from mall.webhooks.models import WebhookDelivery
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, platform_only
 from tests.integration.commission_support import T0, Books, days
@@ -73,6 +76,15 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.endpoint = register_endpoint(session, brand_id=books.brand.id, url="https://brand-b-secret.example/hook",
+                                          topics=["order.paid"], now=utcnow(), allow_private=True)
+        self.delivery = WebhookDelivery(endpoint_id=self.endpoint.id, brand_id=books.brand.id, event_id="e" * 32,
+                                        topic="order.paid", payload={"order_id": self.order.id},
+                                        sequence_key=f"order:{self.order.id}", occurred_at=utcnow(),
+                                        status="delivered", attempts=1, next_attempt_at=utcnow())
+        session.add(self.delivery)
+        self.key, _secret = create_token(session, kind=BRAND, name="Brand B Secret Key", brand_id=books.brand.id,
+                                         now=utcnow())
         self.room = save_room(session, books.brand.id, None,
                               RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
                                           stream=parse_stream("BV1xx411c7mD", ())), actor_id=None, now=utcnow())
@@ -97,7 +109,7 @@ class Walk:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
                 self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post",
-                self.sequence.name]
+                "brand-b-secret.example", "Brand B Secret Key", self.sequence.name]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new admin route with a new variable name adds it here."""
@@ -116,6 +128,9 @@ class Walk:
             "brand_id": self.brand.id,
             "sequence_id": self.sequence.id,
             "step_id": self.step.id,
+            "endpoint_id": self.endpoint.id,
+            "delivery_id": self.delivery.id,
+            "key_id": self.key.id,
             "item_id": self.content_item.id,
             "room_id": self.room.id,
         }
