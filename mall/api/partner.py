@@ -33,6 +33,8 @@ from mall.partner.queries import OrderFilter, attributed_orders, membership_for,
 from mall.partner.team import team as team_of
 from mall.partner.withdrawals import withdrawals_of
 from mall.referral.share_links import partner_links, product_links
+from mall.sharing.responses import poster_response
+from mall.sharing.subjects import product_poster as poster_of_product
 from mall.urls import public_url
 
 TAG = "partner"
@@ -60,7 +62,27 @@ def profile(brand: str, query: dict):
     inviter = partner.inviter.code if partner.inviter_id else None
     return {**_membership(partner), "inviter_code": inviter,
             "links": [{"key": link.key, "label": link.label, "url": link.url,
-                       "qr_url": public_url("referral.qr_png", u=link.path)} for link in links]}
+                       "qr_url": public_url("referral.qr_png", u=link.path),
+                       "poster_url": _poster_url(partner, link.key)} for link in links]}
+
+
+def _poster_url(partner, key: str) -> str | None:
+    if not key.startswith("p-"):
+        return None
+    return public_url("api.partner_product_poster", brand=partner.brand.slug, code=key[2:])
+
+
+@operation(bp, PREFIX + "/posters/products/<code>", summary="The partner's share poster of a product (PNG)",
+           tag=TAG, audience=PARTNER, produces="image/png")
+def product_poster(brand: str, code: str):
+    """750 px wide: picture, title, price, the partner's name and a QR code of their link. Drawn once per price,
+    picture and language, then served from the media store."""
+    partner = current_partner(brand)
+    found = published_product_by_code(db.session, code)
+    if found is None or found.brand_id != partner.brand_id:
+        raise ApiProblem("not-found", "No such product of this brand.")
+    content, image = poster_of_product(partner, found, utcnow())
+    return poster_response(f"product:{found.id}", partner, content, image, f"poster-{found.code}")
 
 
 @operation(bp, PREFIX + "/balances", summary="Balances by bucket, in fen", tag=TAG, audience=PARTNER,

@@ -117,3 +117,24 @@ def test_withdrawal_above_available_is_refused(client, db, available):
 def test_withdrawal_validation(client, available):
     response = withdraw(client, available, "10", "withdraw-0003")
     assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "amount_fen"
+
+
+def test_a_product_link_carries_a_poster_url_that_serves_the_partners_poster(client, world):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from tests.integration.sharing_support import qr_texts
+
+    profile = get(client, world, "", query_string={"product_code": world.product.code}).get_json()
+    links = {link["key"]: link for link in profile["links"]}
+    assert links["home"]["poster_url"] is None
+    url = links[f"p-{world.product.code}"]["poster_url"]
+    assert url == f"http://localhost/api/v1/partner/brands/{world.brand.slug}/posters/products/{world.product.code}"
+    poster = client.get(url.removeprefix("http://localhost"), headers=bearer(world.sharer_token))
+    assert poster.status_code == 200 and poster.mimetype == "image/png"
+    assert Image.open(BytesIO(poster.data)).width == 750
+    assert qr_texts(poster.data) == [f"http://localhost/p/{world.product.code}/{world.sharer.code}"]
+    assert client.get(url.removeprefix("http://localhost")).status_code == 401  # the token, never a cookie
+    other = get(client, world, "/posters/products/NOSUCH1")
+    assert other.status_code == 404 and other.mimetype == "application/problem+json"

@@ -18,6 +18,9 @@ class ShareLinkOut(Schema):
     label = fields.String(required=True)
     url = fields.String(required=True)
     qr_url = fields.String(required=True, metadata={"description": "a PNG QR code of the link"})
+    poster_url = fields.String(allow_none=True, required=True,
+                               metadata={"description": "the partner's share poster (PNG, 750 px wide) for a "
+                                                        "product link, fetched with the same token; null otherwise"})
 
 
 class ProfileOut(MembershipOut):
