@@ -4,7 +4,6 @@ from prometheus_client import REGISTRY
 from sqlalchemy import update
 
 from mall.commission.models import Account
-
 from mall.metrics import UNMATCHED, job_run
 from tests.integration.commission_support import Books
 from tests.integration.test_production_config import production_app
