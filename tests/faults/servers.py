@@ -101,13 +101,14 @@ def hidden_fields(html: str) -> dict[str, str]:
     return found
 
 
-def buy_and_pay(base_url: str, product_code: str, sku_id: int, *, timeout: float = 30) -> str:
-    """One buyer's journey over HTTP: the product page, the buy sheet, the mock bank's card form.
+def buy_and_pay(base_url: str, product_code: str, sku_id: int, *, via: str = "", timeout: float = 30) -> str:
+    """One buyer's journey over HTTP: the shared link `via` (if any), the product page, the buy sheet, the mock
+    bank's card form.
 
     Returns the order page's path (/o/<token>) once the bank has sent the buyer back, or raises.
     """
     with requests.Session() as http:
-        page = http.get(f"{base_url}/p/{product_code}", timeout=timeout)
+        page = http.get(f"{base_url}{via or '/p/' + product_code}", timeout=timeout)
         page.raise_for_status()
         fields = hidden_fields(page.text)
         data = {**fields, "sku_id": str(sku_id), "quantity": "1", "contact_name": "王小明", "contact_phone": "13800138000",
