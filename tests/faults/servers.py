@@ -30,7 +30,10 @@ def free_port() -> int:
 class Server:
     """One gunicorn master and its workers; `url` is where it answers."""
 
-    def __init__(self, database_url: str, *, workers: int = 2, **env):
+    cli_path = Path(sys.executable).with_name("flask")
+    cwd = ROOT
+
+    def __init__(self, database_url: str, *, workers: int = 2, wait: bool = True, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.folder = tempfile.mkdtemp(prefix="mall-gunicorn-")
@@ -43,9 +46,11 @@ class Server:
         self.log = open(os.path.join(self.folder, "gunicorn.log"), "w+")  # noqa: SIM115  (closed in stop)
         self.process = subprocess.Popen([str(GUNICORN), "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT,
                                         env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        if wait:
+            self.wait_until_up()
 
-    def _wait_until_up(self) -> None:
+    def wait_until_up(self) -> None:
+        """Until every worker has booted and the server answers (servers started with wait=False boot together)."""
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -76,8 +81,7 @@ class Server:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """`flask --app app mall …` against the same database and metrics directory, in a process of its own."""
-        flask = Path(sys.executable).with_name("flask")
-        return subprocess.run([str(flask), "--app", "app", "mall", *args], cwd=ROOT, env=self.env,
+        return subprocess.run([str(self.cli_path), "--app", "app", "mall", *args], cwd=self.cwd, env=self.env,
                               capture_output=True, text=True, timeout=120)
 
     def stop(self) -> None:
