@@ -112,11 +112,11 @@ def _register_blueprints(app: Flask) -> None:
     from mall.accounts.routes import bp as accounts_bp
     from mall.admin import bp as admin_bp
     from mall.i18n import bp as i18n_bp
-    from mall.orders.routes import bp as orders_bp
     from mall.partner.routes import bp as partner_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
+    from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
 
     for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp):

@@ -5,7 +5,6 @@ Flask-Limiter once the blueprints are in. Each app gets its own Limiter (not one
 instance) so two apps in one process count like two hosts do: each alone with memory://, together
 through a shared Redis. Every rule counts POSTs only: reading a page is never limited here.
 """
-import hashlib
 import logging
 import math
 import time
@@ -13,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template
 from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
@@ -21,7 +20,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse_many
 
-from mall.accounts.services import parse_login
 from mall.errors import MESSAGES
 
 log = logging.getLogger(__name__)
@@ -40,23 +38,6 @@ WITHDRAWAL_MESSAGE = _l("Too many withdrawal requests in a short time. Please tr
 def client_ip() -> str:
     # ProxyFix (TRUSTED_PROXY_HOPS) has already put the client's address here when behind a load balancer.
     return get_remote_address()
-
-
-def submitted_login() -> str:
-    """The login name in the form, normalised as it is stored and hashed.
-
-    '+86 138 0013 8000' and '13800138000' share one counter, so an attacker rotating IPs and spellings is
-    still slowed; the hash keeps phone numbers and emails out of Redis and bounds the key's length.
-    """
-    text = request.form.get("login", "")
-    parsed = parse_login(text)
-    normal = f"{parsed.kind}:{parsed.value}" if parsed else text.strip().casefold()
-    return hashlib.sha256(normal.encode()).hexdigest()[:32]
-
-
-def no_login_typed() -> bool:
-    # An empty login is refused by the form before any password is checked; the IP rule covers it.
-    return not request.form.get("login", "").strip()
 
 
 def account_or_ip() -> str:
@@ -86,11 +67,9 @@ class Rule:
 
 
 LOGIN_BY_IP = Rule("RATELIMIT_LOGIN_IP", client_ip, LOGIN_MESSAGE, counts=failed_form)
-LOGIN_BY_ACCOUNT = Rule("RATELIMIT_LOGIN_ACCOUNT", submitted_login, LOGIN_MESSAGE, counts=failed_form,
-                        exempt=no_login_typed)
 # Registrations count whether or not they succeed: a success is what a bot making accounts is after.
+# (The per-account rules key on the login as accounts normalises it: mall.accounts.limits.)
 REGISTER_BY_IP = Rule("RATELIMIT_REGISTER_IP", client_ip, REGISTER_MESSAGE)
-REGISTER_BY_ACCOUNT = Rule("RATELIMIT_REGISTER_ACCOUNT", submitted_login, REGISTER_MESSAGE, exempt=no_login_typed)
 # Every order holds stock until it is paid or cancelled: a flood of unpaid orders would empty the shelves.
 ORDER = Rule("RATELIMIT_ORDER", client_ip, ORDER_MESSAGE)
 REFUND = Rule("RATELIMIT_REFUND", client_ip, REFUND_MESSAGE)

@@ -6,6 +6,10 @@ imports them here, once, in this order: within one event, subscribers run in the
 
 
 def register() -> None:
+    from mall.orders.queries import spent_with_brand
+    from mall.referral import spend
+
+    spend.provide(spent_with_brand)  # the partner rule "has spent ¥X" asks orders (referral sits below it)
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)

@@ -5,20 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mall.accounts.limits import LOGIN_BY_ACCOUNT, REGISTER_BY_ACCOUNT
 from mall.accounts.security import change_password, sign_out_everywhere
 from mall.accounts.services import AccountError, authenticate, register_user
 from mall.accounts.sessions import remembered_here, revoke_sessions, sign_in
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
-from mall.ratelimits import (
-    LOGIN_BY_ACCOUNT,
-    LOGIN_BY_IP,
-    PASSWORD_CHANGE,
-    REGISTER_BY_ACCOUNT,
-    REGISTER_BY_IP,
-    limited,
-)
+from mall.ratelimits import LOGIN_BY_IP, PASSWORD_CHANGE, REGISTER_BY_IP, limited
 
 bp = Blueprint("accounts", __name__)
 

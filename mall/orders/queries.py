@@ -1,7 +1,7 @@
 """How orders are found: by a guest's token, by a user, by a brand. Reads only."""
 import re
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from mall.orders.models import Order, OrderStatus
@@ -43,3 +43,15 @@ def order_by_number(session: Session, number: str, brand_id: int | None) -> Orde
     if brand_id is not None:
         query = query.where(Order.brand_id == brand_id)
     return session.scalars(query.options(selectinload(Order.lines), selectinload(Order.refunds))).first()
+
+
+# Orders that count as money spent with the brand (refunded amounts are subtracted).
+SPENT_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+
+
+def spent_with_brand(session: Session, *, user_id: int, brand_id: int) -> int:
+    """What the user has paid the brand and kept (paid, shipped or completed orders, minus refunds)."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Order.total_fen - Order.refunded_fen), 0))
+        .where(Order.user_id == user_id, Order.brand_id == brand_id, Order.status.in_(SPENT_STATUSES)))
+    return int(total or 0)

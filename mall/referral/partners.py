@@ -6,7 +6,7 @@ by an admin or having spent a set amount as a customer. Callers commit.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from mall.accounts.models import Role, User
@@ -15,14 +15,12 @@ from mall.catalog.models import Brand
 from mall.codes import short_code
 from mall.domain import DomainError
 from mall.money import format_fen
-from mall.orders.models import Order, OrderStatus
 from mall.referral.codes import PARTNER_CODE_SIZE, partner_by_code
 from mall.referral.models import Partner
 from mall.referral.settings import referral_settings_for
+from mall.referral.spend import spent_with_brand
 
 PENDING, ACTIVE, DISABLED = "pending", "active", "disabled"
-# Orders that count as money spent with the brand (refunded amounts are subtracted).
-SPENT_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 CODE_ATTEMPTS = 8  # 30**6 codes: a collision is rare, several in a row is impossible in practice
 
 
@@ -37,14 +35,6 @@ def partner_of(session, *, user_id: int, brand_id: int) -> Partner | None:
 def partners_of_user(session, user_id: int) -> list[Partner]:
     """All of a user's partner memberships, one per brand, oldest first."""
     return list(session.scalars(select(Partner).where(Partner.user_id == user_id).order_by(Partner.id)))
-
-
-def spent_with_brand(session, *, user_id: int, brand_id: int) -> int:
-    """What the user has paid the brand and kept (paid, shipped or completed orders, minus refunds)."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(Order.total_fen - Order.refunded_fen), 0))
-        .where(Order.user_id == user_id, Order.brand_id == brand_id, Order.status.in_(SPENT_STATUSES)))
-    return int(total or 0)
 
 
 def become_partner(session, *, user_id: int, brand_id: int, inviter_code: str | None = None,

@@ -13,9 +13,9 @@ from mall.referral.partners import (
                                     ensure_guide_partner,
                                     partner_of,
                                     partners_of_user,
-                                    spent_with_brand,
                                     upline_ids,
 )
+from mall.referral.spend import spent_with_brand
 from mall.referral.visits import claim_visitor, record_visit
 
 __all__ = [

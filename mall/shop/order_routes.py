@@ -13,7 +13,6 @@ from mall.orders import states
 from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
 from mall.orders.forms import checkout_form_for, refund_form_for
 from mall.orders.models import OrderStatus
-from mall.orders.pages import order_page_context
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.refunds import RefundError, request_refund
 from mall.orders.social_proof import product_page
@@ -21,6 +20,7 @@ from mall.payments.provider import provider_available
 from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
 from mall.ratelimits import ORDER, REFUND, limited
 from mall.referral.visitor import get_visitor_key
+from mall.shop.order_pages import order_page_context
 from mall.urls import notify_url, public_url
 
 bp = Blueprint("orders", __name__)
