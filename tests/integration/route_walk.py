@@ -1,0 +1,154 @@
+"""The records an authorization walk names in URLs, and how a walk fills and sends them.
+
+Shared by the admin console's walk (test_admin_authorization_walk.py) and the matrix over every route of the
+app (test_route_authorization_matrix.py, whose expectations live in route_matrix.py).
+"""
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from werkzeug.routing import AnyConverter
+
+from mall.accounts.models import Role
+from mall.admin.products.import_jobs import enqueue_import
+from mall.audit.models import AuditLog
+from mall.audit.service import record
+from mall.clock import utcnow
+from mall.codes import short_code
+from mall.commission.models import OrderAttribution, Withdrawal
+from mall.commission.withdrawals import request_withdrawal
+from mall.jobs.settle import settle_due
+from mall.media.extension import media
+from mall.orders.checkout import CheckoutRequest, place_order
+from mall.orders.models import Refund
+from mall.referral.models import Partner
+from tests.conftest import csrf_from
+from tests.integration.admin_support import EN
+from tests.integration.commission_support import T0, Books, days
+from tests.integration.media_support import unique_png
+from tests.integration.payment_support import start_payment
+
+
+class Walk:
+    """Brand B with one record of each kind a URL of the app names, a user of each role (the guide and the store
+    manager in brand B's store, the partner one of its partners), brand A's admin and a platform admin."""
+
+    def __init__(self, make, session):
+        books = Books(make, session)
+        settled = books.paid_order([(100000, 1)])
+        books.complete(settled, at=T0)
+        settle_due(session, now=T0 + days(8))
+        self.order = books.paid_order([(10000, 1)])
+        self.refund = books.request_refund(self.order, [(self.order.lines[0], 5000)])
+        self.withdrawal = request_withdrawal(session, partner_id=books.sharer.id, amount_fen=5000,
+                                             request_key=f"w{books.brand.id}", now=T0 + days(9))
+        self.pending = books.partner(status="pending")
+        self.import_job = enqueue_import(session, books.brand.id, b"product_code,title,sku_name,price,stock\n",
+                                         apply_valid=False, actor_id=None, now=utcnow())
+        self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
+        record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
+               subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
+        # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
+        self.brand.name = "Brand B Secret Teas"
+        self.product.title, self.store.name = "Brand B Secret Oolong", "Brand B Secret Store"
+        self.guide_user = make.user(Role.GUIDE, store=books.store)
+        self.admin = make.user(Role.BRAND_ADMIN, brand=books.brand)
+        self.other_brand = make.brand()
+        self.other_admin = make.user(Role.BRAND_ADMIN, brand=self.other_brand)
+        self.platform_admin = make.user(Role.PLATFORM_ADMIN)
+        self.consumer = make.user(Role.CONSUMER)
+        self.partner_user = make.user(Role.PARTNER)
+        self.partner = Partner(brand_id=books.brand.id, user_id=self.partner_user.id, code=short_code(6),
+                               inviter_id=books.sharer.id, status="active", joined_at=T0)
+        session.add(self.partner)
+        self.manager = make.user(Role.STORE_MANAGER, store=books.store)
+        self.unpaid = place_order(session, CheckoutRequest(
+            sku_id=self.product.skus[0].id, quantity=1, contact_name="王小明", contact_phone="13800138000",
+            delivery="ship", address="上海市静安区南京西路 1 号", idempotency_key=secrets.token_urlsafe(16)),
+            now=utcnow())
+        self.charge_id = start_payment(session, self.unpaid)
+        self.image = secrets.token_hex(12) + ".png"
+        media.store.put(self.image, unique_png(), "image/png")
+        session.commit()
+        self.audit_entries = audit_count(session)
+
+    def secrets(self) -> list[str]:
+        """What brand B's lists show of it, and brand A's admin must never see."""
+        return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
+                self.store.name, self.brand.name, "Brand B Secret Reason"]
+
+    def values(self) -> dict[str, object]:
+        """URL variable name -> brand B's record. A new route with a new variable name adds it here (a name that
+        means different things on different routes is set per route: route_matrix.Expect.values)."""
+        return {
+            "number": self.order.number,
+            "refund_id": self.refund.id,
+            "withdrawal_id": self.withdrawal.id,
+            "partner_id": self.pending.id,
+            "product_id": self.product.id,
+            "sku_id": self.product.skus[0].id,
+            "store_id": self.store.id,
+            "user_id": self.guide_user.id,
+            "guide_id": self.guide_user.id,
+            "account_id": self.books.sharer.user_id,  # a partner of brand B, to sign out everywhere
+            "job_id": self.import_job.id,
+            "brand_id": self.brand.id,
+            # The shop's URLs: brand B's product, its sharer's links, its store's code, a paid order's page.
+            "code": self.product.code,
+            "product_code": self.product.code,
+            "partner_code": self.books.sharer.code,
+            "slug": self.brand.slug,
+            "store_code": self.store.code,
+            "token": self.order.token,
+            "charge_id": self.charge_id,
+            "provider": "mock",
+            "name": self.image,
+            "filename": "css/mall.css",
+        }
+
+    def user(self, role: str):
+        """The user who walks as `role` (a name of route_matrix.ROLES); None for a guest."""
+        return {"consumer": self.consumer, "partner": self.partner_user, "guide": self.guide_user,
+                "store_manager": self.manager, "admin_a": self.other_admin, "admin_b": self.admin,
+                "platform": self.platform_admin}.get(role)
+
+
+def urls_of(rule, values) -> list[str]:
+    """The rule's URLs: variables filled from `values`, one URL per choice of an <any(...)> part."""
+    choices = {name: sorted(converter.items) for name, converter in rule._converters.items()
+               if isinstance(converter, AnyConverter)}
+    missing = sorted(set(rule.arguments) - set(values) - set(choices))
+    assert not missing, (f"{rule.rule} ({rule.endpoint}) has URL variables {missing} the authorization walk cannot "
+                         "fill: add brand B's record for them in Walk.values() in tests/integration/route_walk.py")
+    filled = [dict(values)]
+    for name, items in choices.items():
+        filled = [{**known, name: item} for known in filled for item in items]
+    # Built by hand, not with url_for, so no request context is needed and defaults stay visible.
+    return [re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m, known=known: str(known[m.group(1)]), rule.rule)
+            for known in filled]
+
+
+def token(client) -> str:
+    return csrf_from(client.get("/", headers=EN).get_data(as_text=True))
+
+
+def send(client, method, url, csrf=None):
+    if method == "GET":
+        return client.get(url, headers=EN)
+    return client.post(url, data={"csrf_token": csrf} if csrf else {}, headers=EN)
+
+
+def audit_count(session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditLog))
+
+
+def nothing_changed(db, walk):
+    db.session.expire_all()
+    assert db.session.get(Withdrawal, walk.withdrawal.id).status == "requested"
+    assert db.session.get(Partner, walk.pending.id).status == "pending"
+    assert db.session.get(Partner, walk.books.sharer.id).status == "active"
+    assert db.session.get(Refund, walk.refund.id).status == "requested"
+    assert db.session.get(OrderAttribution, walk.order.id).sharer_id == walk.books.sharer.id
+    assert audit_count(db.session) == walk.audit_entries
