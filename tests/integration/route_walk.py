@@ -23,6 +23,7 @@ from mall.media.extension import media
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Refund
 from mall.referral.models import Partner
+from mall.referral.partners import ensure_guide_partner
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN
 from tests.integration.commission_support import T0, Books, days
@@ -54,6 +55,7 @@ class Walk:
         self.brand.name = "Brand B Secret Teas"
         self.product.title, self.store.name = "Brand B Secret Oolong", "Brand B Secret Store"
         self.guide_user = make.user(Role.GUIDE, store=books.store)
+        ensure_guide_partner(session, user_id=self.guide_user.id, now=utcnow())  # a guide is a partner too
         self.admin = make.user(Role.BRAND_ADMIN, brand=books.brand)
         self.other_brand = make.brand()
         self.other_admin = make.user(Role.BRAND_ADMIN, brand=self.other_brand)
@@ -131,7 +133,9 @@ def urls_of(rule, values) -> list[str]:
 
 
 def token(client) -> str:
-    return csrf_from(client.get("/", headers=EN).get_data(as_text=True))
+    """A CSRF token of the signed-in user's session (the home page's log-out form), or a guest's (the login form)."""
+    page = client.get("/", headers=EN).get_data(as_text=True)
+    return csrf_from(page if 'name="csrf_token"' in page else client.get("/login").get_data(as_text=True))
 
 
 def send(client, method, url, csrf=None):
