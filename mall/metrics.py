@@ -31,6 +31,9 @@ from prometheus_client import (
     multiprocess,
 )
 
+# Read once, as prometheus_client itself does when first imported: whether this process writes its samples to
+# files is fixed then, so the page must add up the same files whatever the environment says later.
+MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 # Buckets around the targets of issue 17 (p99 < 50 ms for pages), up to gunicorn's 30 s timeout.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "<unmatched>"  # requests no route matched share one label, so a scanner cannot grow the series
@@ -86,9 +89,9 @@ def _authorised(token: str | None) -> bool:
 
 
 def _registry():
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if MULTIPROC_DIR:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry, path=MULTIPROC_DIR)
         return registry
     from prometheus_client import REGISTRY
 
