@@ -46,6 +46,8 @@ def test_a_worker_killed_mid_checkout_leaves_the_books_clean(postgres, app, db, 
         assert set(server.worker_pids()) != before
         retried = server.cli("deliver-callbacks")  # what the kill left undelivered, as cron would
         assert retried.returncode == 0, retried.stderr
+        audit = server.cli("audit")
+        assert audit.returncode == 0 and "books are consistent" in audit.stdout, audit.stdout + audit.stderr
     finally:
         stop.set()
         server.stop()
