@@ -36,11 +36,11 @@ def test_a_worker_killed_mid_checkout_leaves_the_books_clean(postgres, app, db, 
         with ThreadPoolExecutor(BUYERS) as pool:
             for i in range(BUYERS):
                 pool.submit(buyer, i)
-            _wait_for(lambda: len(done) >= 10, seconds=60)
+            _wait_for(lambda: len(done) >= 8, seconds=60)
             before = set(server.worker_pids())
             killed = server.kill_worker()
             paid_before_kill = len(done)
-            _wait_for(lambda: len(done) >= paid_before_kill + 10, seconds=60)  # the load goes on
+            _wait_for(lambda: len(done) >= paid_before_kill + 8, seconds=60)  # the load goes on
             stop.set()
         assert killed not in server.worker_pids() and len(server.worker_pids()) == 2, "gunicorn replaced it"
         assert set(server.worker_pids()) != before
@@ -54,7 +54,7 @@ def test_a_worker_killed_mid_checkout_leaves_the_books_clean(postgres, app, db, 
 
     db.session.expire_all()
     accruals = accruals_per_order(db.session)
-    assert len(accruals) >= len(done) >= 20
+    assert len(accruals) >= len(done) >= 16
     assert set(accruals.values()) == {1}, "every paid order accrued exactly once"
     assert paid_orders_lacking_shares(db.session) == []
     assert units_held(db.session, shop.sku_id) + shop.product.skus[0].stock == STOCK, "no unit lost or doubled"
