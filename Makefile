@@ -20,10 +20,14 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d mall/translations
 
+# The demo's summary and every absolute URL use the address served here, unless PUBLIC_BASE_URL says otherwise.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
+
 run: install
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app mall demo
-	@echo "Serving the mall at http://$(HOST):$(PORT)"
+	@echo "Serving the mall at $(PUBLIC_BASE_URL) (listening on $(HOST):$(PORT))"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: install

@@ -7,7 +7,9 @@ import tempfile
 # no mock provider unless PAYMENT_PROVIDER=mock), unless MALL_ENV says otherwise on purpose.
 os.environ.setdefault("MALL_ENV", "production")
 bind = os.environ.get("BIND", "0.0.0.0:8000")
-# Sync workers: requests are short and the database does the waiting; 2 per core plus one.
+# Threaded workers (gthread; gunicorn picks it anyway once threads > 1, this says so): requests are short and
+# the database does the waiting; 2 processes per core plus one, 2 threads each.
+worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = 30

@@ -5,21 +5,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mall.config import Config
+from mall.csp import CSP
 from mall.database import configure_sqlite
 from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
 from mall.ids import IdConverter
 from mall.media.extension import media, media_image_sources
 from mall.startup import resolve as resolve_settings
-
-# Security headers: everything we serve comes from our own origin; htmx runs without eval.
-CSP = {
-    "default-src": "'self'",
-    "img-src": "'self' data:",
-    "style-src": "'self'",
-    "script-src": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
 
 
 def create_app(config: dict | type | None = None) -> Flask:
@@ -59,7 +50,13 @@ def create_app(config: dict | type | None = None) -> Flask:
     ratelimits.init_app(app)  # after the blueprints: it wraps the views marked @limited
     referral_hooks.register(app)
     templating.register(app)
+    from mall.live import share as live_share
+
+    live_share.register(app)  # the share centre's live-rooms section, without referral importing live
     cli.register(app)
+    from mall.live.poll import PinPoll
+
+    app.wsgi_app = PinPoll(app.wsgi_app, app)  # the viewers' "nothing changed" answered before Flask runs
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:  # behind a load balancer: trust its X-Forwarded-* so external URLs and client IPs are right
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -112,16 +109,25 @@ def _register_blueprints(app: Flask) -> None:
     from mall.accounts.routes import bp as accounts_bp
     from mall.admin import bp as admin_bp
     from mall.i18n import bp as i18n_bp
+    from mall.live.console import bp as live_host_bp
+    from mall.live.manage import bp as live_manage_bp
+    from mall.live.routes import bp as live_bp
     from mall.partner.routes import bp as partner_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
+    from mall.shop.lookup_routes import bp as lookup_bp
     from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
+    from mall.sms.routes import bp as sms_bp
 
-    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp):
+    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp,
+               lookup_bp, live_bp, live_host_bp, live_manage_bp):
         app.register_blueprint(bp)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.
     if app.config["PAYMENT_PROVIDER"] == "mock":
         app.register_blueprint(mockpay_bp)
+    # Likewise the mock SMS inbox, which shows every code it "sent": never in production.
+    if app.config["SMS_PROVIDER"] == "mock" and app.config["MALL_ENV"] != "production":
+        app.register_blueprint(sms_bp)

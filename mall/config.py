@@ -42,6 +42,9 @@ class Config:
     # payment is unavailable) until one is named, so the mock's test cards never take real orders.
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER")
     # Shared secret between the mall and the payment provider for signing callbacks (None: as SECRET_KEY).
+    # Who sends text messages (one-time codes): None means "unset": "mock" in development (its inbox is
+    # /dev/sms), none in production until one is named, so codes never land in a page anybody can read.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER")
     PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET")
     # How the mock provider delivers its callback: "http" (a background thread POSTs to the
     # notify URL, like a real provider) or "wsgi" (in-process, synchronous; tests).
@@ -58,6 +61,9 @@ class Config:
     S3_REGION = os.environ.get("S3_REGION")
     # A CDN in front of the bucket: image URLs point there and images never pass through the app.
     MEDIA_PUBLIC_BASE_URL = os.environ.get("MEDIA_PUBLIC_BASE_URL")
+    # Live rooms: hosts allowed to serve HLS (.m3u8) and MP4 streams, comma-separated (the room page's CSP
+    # lets media load from the room's host only). Embeds come from the providers in mall/live/streams.py.
+    LIVE_MEDIA_HOSTS = _list("LIVE_MEDIA_HOSTS")
 
     # Rate limits (mall/ratelimits.py), in Flask-Limiter's syntax. The counters live in the storage:
     # memory:// counts in each process, so several hosts or gunicorn workers would each count alone;
@@ -79,6 +85,10 @@ class Config:
     RATELIMIT_REFUND = os.environ.get("RATELIMIT_REFUND", "5 per minute; 30 per hour")
     RATELIMIT_WITHDRAWAL = os.environ.get("RATELIMIT_WITHDRAWAL", "5 per minute; 20 per day")  # per account
     RATELIMIT_PASSWORD_CHANGE = os.environ.get("RATELIMIT_PASSWORD_CHANGE", "5 per minute; 20 per hour")  # failed
+    # Text-message codes cost money and reach a stranger's phone: few per IP, fewer per number; tries per IP.
+    RATELIMIT_SMS_IP = os.environ.get("RATELIMIT_SMS_IP", "5 per minute; 30 per day")
+    RATELIMIT_SMS_PHONE = os.environ.get("RATELIMIT_SMS_PHONE", "3 per 10 minutes; 10 per day")
+    RATELIMIT_CODE_CHECK = os.environ.get("RATELIMIT_CODE_CHECK", "10 per minute; 60 per hour")
     RATELIMIT_TOUCH = os.environ.get("RATELIMIT_TOUCH", "60 per minute; 1000 per hour")  # touch rows per IP
     # Payment callbacks per sending IP: all of them (a provider's own during a sale), and refused ones (forgeries).
     RATELIMIT_CALLBACK = os.environ.get("RATELIMIT_CALLBACK", "600 per minute")
@@ -89,6 +99,9 @@ class TestConfig(Config):
     TESTING = True
     MALL_ENV = "development"
     SECRET_KEY = "test-secret"
+    # Who sends text messages (one-time codes): None means "unset": "mock" in development (its inbox is
+    # /dev/sms), none in production until one is named, so codes never land in a page anybody can read.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER")
     PAYMENT_WEBHOOK_SECRET = "test-webhook-secret"
     PAYMENT_PROVIDER = "mock"
     MOCK_PAY_DELIVERY = "wsgi"

@@ -5,6 +5,7 @@ name) and only created when missing, so a second run changes nothing and never d
 """
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from mall import unit_of_work
@@ -12,12 +13,12 @@ from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_live import LIVE, REPLAY, SOON, load_demo_live
 from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
 from mall.orders.models import Order
 
 DEMO_PASSWORD = "demo1234"
-URL = "http://127.0.0.1:5000"
 # Fixed creation times keep "newest first" the same on every machine.
 CATALOGUE_EPOCH = datetime(2025, 1, 1, 8, 0)
 
@@ -60,6 +61,7 @@ def load_demo() -> str:
     load_demo_partners(session, now)
     orders = load_demo_orders(session, now)
     unit_of_work.commit(session)
+    load_demo_live(session, now)
     return summary(session, orders)
 
 
@@ -133,17 +135,22 @@ def summary(session, orders: int) -> str:
     def count(model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
+    # The address the mall is served at (`make run` sets PUBLIC_BASE_URL from its HOST and PORT).
+    url = current_app.config["PUBLIC_BASE_URL"]
     lines = [
         f"Demo data ready: {count(Brand)} brands, {count(Store)} stores, {count(User)} users, "
         f"{count(Product)} products, {count(Sku)} SKUs, {count(Order)} orders ({orders} new).",
-        f"Open the mall at {URL}",
+        f"Open the mall at {url}",
         f"Demo logins (password {DEMO_PASSWORD} for all):",
-    ]
-    lines += [
-        "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
-        f"  {URL}/p/H7SMB8Y/SYTEA2   {URL}/shop/ZXTEA3   {URL}/p/9PWSHDF/GDZXY8   {URL}/s/{STORE_CODES[0]}",
     ]
     width = max(len(role) for role, *_ in PEOPLE)
     for role, login, name, *_ in PEOPLE:
         lines.append(f"  {role.value:<{width}}  {login:<22} {DEMO_PASSWORD}  {name}")
+    lines += [
+        "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
+        f"  {url}/p/H7SMB8Y/SYTEA2   {url}/shop/ZXTEA3   {url}/p/9PWSHDF/GDZXY8   {url}/s/{STORE_CODES[0]}",
+        f"Live rooms: live {url}/l/{LIVE} (invite link {url}/l/{LIVE}/SYTEA2, host console {url}/l/{LIVE}/host "
+        f"as 张小雨), scheduled {url}/l/{SOON}, ended with replay {url}/l/{REPLAY}",
+        f"Text messages (one-time codes) of the mock SMS provider: {url}/dev/sms",
+    ]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from mall.commission.models import (  # noqa: F401
                                     Withdrawal,
 )
 from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
+from mall.live.models import LiveOrder, LiveReminder, LiveRoom, LiveViewer, ShelfItem  # noqa: F401
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.orders.settings import OrderSettings  # noqa: F401
 from mall.outbox.models import OutboxEvent  # noqa: F401
@@ -21,3 +22,4 @@ from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa:
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
+from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401

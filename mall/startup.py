@@ -31,11 +31,13 @@ def resolve(config: MutableMapping) -> None:
     if env == "production":
         _check_production(config)
         config["PAYMENT_PROVIDER"] = config.get("PAYMENT_PROVIDER") or ""
+        config["SMS_PROVIDER"] = config.get("SMS_PROVIDER") or ""
     else:
         for name, value in DEV_SECRETS.items():
             config[name] = config.get(name) or value
         config["PUBLIC_BASE_URL"] = config.get("PUBLIC_BASE_URL") or DEV_PUBLIC_BASE_URL
         config["PAYMENT_PROVIDER"] = config.get("PAYMENT_PROVIDER") or "mock"
+        config["SMS_PROVIDER"] = config.get("SMS_PROVIDER") or "mock"
     config["PUBLIC_BASE_URL"] = base_url(config["PUBLIC_BASE_URL"], "PUBLIC_BASE_URL")
     if config.get("PAYMENT_NOTIFY_BASE_URL"):
         config["PAYMENT_NOTIFY_BASE_URL"] = base_url(config["PAYMENT_NOTIFY_BASE_URL"], "PAYMENT_NOTIFY_BASE_URL")

@@ -11,5 +11,8 @@ def register() -> None:
 
     spend.provide(spent_with_brand)  # the partner rule "has spent ¥X" asks orders (referral sits below it)
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
+    import mall.live.subscribers  # noqa: F401  (a live room's orders and GMV; after commission: reads attribution)
+    import mall.orders.guest_orders  # noqa: F401  (gives a verified phone's guest orders to its account)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)
+    import mall.sms.delivery  # noqa: F401  (sends queued text messages: the outbox handler of sms.send)

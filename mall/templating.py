@@ -31,9 +31,15 @@ def register(app: Flask) -> None:
     # Absolute URLs in pages (Open Graph tags) come from PUBLIC_BASE_URL, never from the Host header.
     app.jinja_env.globals["public_url"] = public_url
 
+    app.jinja_env.filters["parens"] = lambda text: f"（{text}）" if locale_code() == "zh_CN" else f"({text})"
+
     @app.context_processor
     def globals_():
-        return {"current_locale": locale_code(), "request_path": request.full_path.rstrip("?")}
+        # Chinese text takes full-width punctuation (：，), English the ASCII kind with a space after.
+        zh = locale_code() == "zh_CN"
+        return {"current_locale": locale_code(), "request_path": request.full_path.rstrip("?"),
+                "colon": "：" if zh else ": ", "comma": "，" if zh else ", ",
+                "semicolon": "；" if zh else "; "}
 
 
 def locale_code() -> str:

@@ -53,6 +53,8 @@ class User(UserMixin, db.Model):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when a text-message code proved the user holds `phone`: only then are its guest orders theirs.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Part of every session and remember cookie (see get_id); a new one signs the user out everywhere. The
     # server default '' (rows written by plain SQL) matches no cookie; signing in gives such a user a token.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token, server_default="")

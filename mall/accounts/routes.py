@@ -4,8 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from mall import unit_of_work
 from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from mall.accounts.limits import LOGIN_BY_ACCOUNT, REGISTER_BY_ACCOUNT
+from mall.accounts.models import Role
+from mall.accounts.phone import send_verification, verify_phone
 from mall.accounts.security import change_password, sign_out_everywhere
 from mall.accounts.services import AccountError, authenticate, register_user
 from mall.accounts.sessions import remembered_here, revoke_sessions, sign_in
@@ -13,6 +16,9 @@ from mall.clock import utcnow
 from mall.extensions import db
 from mall.i18n import safe_next
 from mall.ratelimits import LOGIN_BY_IP, PASSWORD_CHANGE, REGISTER_BY_IP, limited
+from mall.sms.codes import CodeError
+from mall.sms.forms import CodeForm
+from mall.sms.limits import CODE_CHECK, SMS_BY_IP
 
 bp = Blueprint("accounts", __name__)
 
@@ -40,9 +46,21 @@ def login():
         user = authenticate(db.session, form.login.data, form.password.data)
         if user is not None:
             sign_in(db.session, user, remember=form.remember.data)
-            return redirect(next_url)
+            return redirect(landing(user, next_url))
         error = _("Wrong mobile number, email or password.")
     return render_template("accounts/login.html", form=form, error=error, next=next_url)
+
+
+# Where each role works: with no page to go back to, that is where logging in leads.
+LANDINGS = {Role.PARTNER: "partner.overview", Role.GUIDE: "partner.overview", Role.STORE_MANAGER: "partner.store",
+            Role.BRAND_ADMIN: "admin.home.index", Role.PLATFORM_ADMIN: "admin.home.index"}
+
+
+def landing(user, next_url: str) -> str:
+    """The page the user came from; from the home page (or nowhere) staff go to their work, consumers home."""
+    if next_url != "/" or user.role not in LANDINGS:
+        return next_url
+    return url_for(LANDINGS[user.role])
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -59,6 +77,9 @@ def register():
         else:
             sign_in(db.session, user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            if user.phone:  # prove the phone, and the orders placed with it as a guest become this account's
+                send_verification(db.session, user, now=utcnow())
+                return redirect(url_for("accounts.phone", next=next_url if next_url != "/" else None))
             return redirect(next_url)
     return render_template("accounts/register.html", form=form, next=next_url)
 
@@ -116,3 +137,42 @@ def sign_out_elsewhere():
 
 def _account_page(form: ChangePasswordForm, status: int = 200):
     return render_template("accounts/account.html", form=form), status
+
+
+@bp.route("/account/phone", methods=["GET", "POST"])
+@login_required
+@limited(SMS_BY_IP)
+def phone():
+    """Verify the account's mobile number: a code is texted to it (again, on POST)."""
+    next_url = safe_next(request.args.get("next"))
+    if not current_user.phone or current_user.phone_verified_at:
+        return redirect(next_url)
+    form = CodeForm(data={"phone": current_user.phone})
+    if request.method == "POST":
+        try:
+            send_verification(db.session, current_user, now=utcnow())
+        except CodeError as err:
+            flash(err.message, "error")
+        else:
+            flash(_("We sent a code to %(phone)s.", phone=current_user.phone), "success")
+        return redirect(url_for("accounts.phone", next=request.args.get("next")), code=303)
+    return render_template("accounts/phone.html", form=form, next=next_url)
+
+
+@bp.post("/account/phone/code")
+@login_required
+@limited(CODE_CHECK)
+def phone_code():
+    next_url = safe_next(request.args.get("next"))
+    form = CodeForm(data={"phone": current_user.phone})
+    form.phone.data = current_user.phone  # only ever the account's own number
+    if form.validate_on_submit():
+        try:
+            verify_phone(db.session, current_user, form.code.data, now=utcnow())
+        except CodeError as err:
+            unit_of_work.commit()  # the wrong try counts, though the page says it failed
+            form.code.errors.append(err.message)
+        else:
+            flash(_("Your mobile number is verified. Orders placed with it are under My orders."), "success")
+            return redirect(next_url if next_url != "/" else url_for("orders.mine"), code=303)
+    return render_template("accounts/phone.html", form=form, next=next_url), 422

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, select
 
-from mall.commission.ledger import ACCRUAL, AVAILABLE, PENDING, REVERSAL, WITHDRAWING, WITHDRAWN
+from mall.commission.ledger import ACCRUAL, AVAILABLE, DEBT, PENDING, REVERSAL, WITHDRAWING, WITHDRAWN
 from mall.commission.models import Account, CommissionShare, LedgerEntry, LedgerTransaction, Withdrawal
 from mall.commission.settings import BP_PER_UNIT
 from mall.orders.models import OrderLine
@@ -191,7 +191,9 @@ def _withdrawals_match_entries(session) -> Check:
         sums[withdrawal_id][kind] = int(total)
     for withdrawal in session.scalars(select(Withdrawal).order_by(Withdrawal.id)):
         check.checked += 1
-        moved = sums.get(withdrawal.id, {})
+        moved = dict(sums.get(withdrawal.id, {}))
+        # Money coming back pays off a debt first, so what left available may return partly to debt.
+        moved[AVAILABLE] = moved.get(AVAILABLE, 0) + moved.pop(DEBT, 0)
         reserved = withdrawal.status in ("requested", "approved")
         paid = withdrawal.status == "paid"
         expected = {

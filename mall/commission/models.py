@@ -87,6 +87,8 @@ class OrderAttribution(db.Model):
     touch_id: Mapped[int | None] = mapped_column(ForeignKey("touches.id"))
     binding_id: Mapped[int | None] = mapped_column(ForeignKey("bindings.id"))
     channel: Mapped[str] = mapped_column(String(12), default="direct")
+    # The live room the order was placed in (channel "live"); a string key: commission never imports mall.live.
+    live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"), index=True)
     reason: Mapped[str] = mapped_column(String(20), default="no_sharer")
     excluded: Mapped[str] = mapped_column(String(120), default="")  # comma-separated reasons
     levels: Mapped[int] = mapped_column(Integer, default=2)

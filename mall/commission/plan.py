@@ -187,6 +187,8 @@ def _fill(session, attribution: OrderAttribution, credit: Credit, settings: Comm
     attribution.touch_id = credit.touch_id
     attribution.binding_id = credit.binding_id
     attribution.channel = credit.channel
+    if credit.live_room_id is not None:  # where the order was placed: a re-attribution never moves it
+        attribution.live_room_id = credit.live_room_id
     attribution.reason = credit.reason
     attribution.excluded = ",".join(credit.excluded)[:120]
     attribution.levels = settings.levels

@@ -19,7 +19,8 @@ def plan_placed_order(session, event: OrderPlaced) -> None:
     commission = settings_for(session, event.brand_id)
     credit = credit_for_checkout(session, brand_id=event.brand_id, buyer_user_id=event.buyer_user_id,
                                  visitor_key=event.visitor_key, levels=commission.levels,
-                                 self_purchase=commission.self_purchase, now=event.now)
+                                 self_purchase=commission.self_purchase, now=event.now,
+                                 live_room_id=event.live_room_id)
     plan_order(session, session.get(Order, event.order_id), credit, now=event.now)
 
 

@@ -8,14 +8,17 @@ simultaneous requests for the whole balance, one gets it and the other is told t
 Nothing here commits; each function works in a savepoint, so one that raises leaves the caller's
 transaction as it found it.
 """
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mall.audit.service import record
+from mall.clock import china_day_start
 from mall.codes import short_code
+from mall.commission.balances import balances
 from mall.commission.ledger import (
     AVAILABLE,
     DEBT,
@@ -29,6 +32,7 @@ from mall.commission.ledger import (
     Owner,
     balance,
     brand_account,
+    lock,
     owner_account,
     post,
 )
@@ -39,25 +43,56 @@ from mall.database import savepoint
 from mall.domain import DomainError
 from mall.referral.models import Partner
 
-# Daily limits count calendar days in China (UTC+8 all year, no daylight saving time).
-CHINA_OFFSET = timedelta(hours=8)
 REASON_MAX = 200
 
 
 class WithdrawalError(DomainError):
     message = _l("The withdrawal could not be processed.")
+    # A figure the message names (%(amount)s), formatted as money where it is shown: text(format).
+    amount_fen: int | None = None
+    with_amount = None
+
+    def __init__(self, message=None, field=None, *, amount_fen: int | None = None):
+        super().__init__(message, field)
+        self.amount_fen = amount_fen
+
+    def text(self, money) -> str:
+        if self.amount_fen is not None and self.with_amount is not None:
+            return str(self.with_amount) % {"amount": money(self.amount_fen)}
+        return str(self.message)
 
 
 class BelowMinimum(WithdrawalError):
     message = _l("The amount is below the minimum withdrawal.")
+    with_amount = _l("The smallest withdrawal is %(amount)s.")
 
 
 class AboveDailyLimit(WithdrawalError):
     message = _l("The amount is above what you can still withdraw today.")
+    with_amount = _l("The amount is above what you can still withdraw today (%(amount)s).")
 
 
 class NotEnoughAvailable(WithdrawalError):
-    message = _l("You do not have that much available.")
+    message = _l("The amount exceeds your available balance.")
+    with_amount = _l("The amount exceeds your available balance of %(amount)s.")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a partner is told before asking: the brand's rules and what they can take out right now."""
+
+    min_fen: int
+    fee_bp: int
+    daily_limit_fen: int
+    left_today_fen: int
+    available_fen: int
+    in_debt: bool
+
+    @property
+    def withdrawable_fen(self) -> int:
+        """The most one request can take now: 0 while in debt or below the minimum."""
+        most = min(self.available_fen, self.left_today_fen)
+        return 0 if self.in_debt or most < self.min_fen else most
 
 
 class DebtOutstanding(WithdrawalError):
@@ -81,11 +116,17 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise WithdrawalError(_l("Please enter an amount greater than zero."))
     if amount_fen < settings.withdraw_min_fen:
-        raise BelowMinimum()
+        raise BelowMinimum(amount_fen=settings.withdraw_min_fen)
     fee = amount_fen * settings.withdraw_fee_bp // BP_PER_UNIT  # rounded down: the partner never pays a fen more
     _refuse_while_in_debt(session, partner.brand_id, partner.id)
-    if _withdrawn_today(session, partner.id, now) + amount_fen > settings.withdraw_daily_limit_fen:
-        raise AboveDailyLimit()
+    # Said before the daily limit: "exceeds your balance" is the reason a partner can act on. The ledger's
+    # CHECK still decides a race for the same money (NotEnoughAvailable from _move).
+    available = balance(session, owner_account(session, Owner(partner.brand_id, "partner", partner.id), AVAILABLE))
+    if amount_fen > available:
+        raise NotEnoughAvailable(amount_fen=available)
+    left_today = settings.withdraw_daily_limit_fen - _withdrawn_today(session, partner.id, now)
+    if amount_fen > left_today:
+        raise AboveDailyLimit(amount_fen=max(left_today, 0))
     with savepoint(session):  # the request and its debit, or neither
         try:
             with session.begin_nested():
@@ -97,6 +138,16 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
         _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:request",
               kind=WITHDRAWAL, now=now)
     return withdrawal
+
+
+def withdrawal_terms(session, *, partner_id: int, brand_id: int, now: datetime) -> Terms:
+    """The rules and today's room for one partner, read-only (the request checks them again)."""
+    settings = withdrawal_settings_for(session, brand_id)
+    found = balances(session, brand_id=brand_id, owner_kind="partner", owner_id=partner_id)
+    return Terms(min_fen=settings.withdraw_min_fen, fee_bp=settings.withdraw_fee_bp,
+                 daily_limit_fen=settings.withdraw_daily_limit_fen,
+                 left_today_fen=max(settings.withdraw_daily_limit_fen - _withdrawn_today(session, partner_id, now), 0),
+                 available_fen=found[AVAILABLE], in_debt=found[DEBT] < 0)
 
 
 def approve_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: datetime,
@@ -116,8 +167,7 @@ def reject_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, re
     with savepoint(session):  # a refusal halfway leaves nothing behind
         withdrawal = _transition(session, withdrawal_id, brand_id, ("requested", "approved"), "rejected",
                                  decided_at=now, reject_reason=reason)
-        _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:reject", kind=RETURN,
-              now=now)
+        _give_back(session, withdrawal, key=f"withdrawal:{withdrawal.id}:reject", now=now)
         _audit(session, withdrawal, "withdrawal.reject", by_user_id, now, reason)
     return withdrawal
 
@@ -146,8 +196,7 @@ def fail_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now:
     with savepoint(session):  # a refusal halfway leaves nothing behind
         attempt = _attempt(session, withdrawal_id)
         withdrawal = _transition(session, withdrawal_id, brand_id, ("approved",), "failed", failure_reason=reason)
-        _move(session, withdrawal, WITHDRAWING, AVAILABLE, key=f"withdrawal:{withdrawal.id}:fail:{attempt}",
-              kind=RETURN, now=now)
+        _give_back(session, withdrawal, key=f"withdrawal:{withdrawal.id}:fail:{attempt}", now=now)
         _audit(session, withdrawal, "withdrawal.fail", by_user_id, now, reason)
     return withdrawal
 
@@ -178,11 +227,26 @@ def withdrawn_today(session, partner_id: int, now: datetime) -> int:
 
 
 def _withdrawn_today(session, partner_id: int, now: datetime) -> int:
-    local = now + CHINA_OFFSET
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0) - CHINA_OFFSET
+    day_start = china_day_start(now)  # daily limits count calendar days in China
     return int(session.scalar(select(func.coalesce(func.sum(Withdrawal.amount_fen), 0))
                               .where(Withdrawal.partner_id == partner_id, Withdrawal.created_at >= day_start,
                                      Withdrawal.status != "rejected")))
+
+
+def _give_back(session, withdrawal: Withdrawal, *, key: str, now: datetime) -> None:
+    """Reserved money comes back, first paying off any debt, as settlement does.
+
+    A refund of settled money while a withdrawal of it is pending books a debt; returning the reserved
+    money to available beside that debt would leave both standing and block every later withdrawal.
+    """
+    owner = Owner(withdrawal.brand_id, "partner", withdrawal.partner_id)
+    withdrawing, debt, available = (owner_account(session, owner, kind) for kind in (WITHDRAWING, DEBT, AVAILABLE))
+    lock(session, [withdrawing, debt, available])  # a reversal deciding at the same time waits for us
+    to_debt = min(withdrawal.amount_fen, -balance(session, debt))
+    entries = [(withdrawing, -withdrawal.amount_fen, None), (debt, to_debt, None),
+               (available, withdrawal.amount_fen - to_debt, None)]
+    post(session, key=key, kind=RETURN, brand_id=withdrawal.brand_id, entries=entries, withdrawal_id=withdrawal.id,
+         now=now)
 
 
 def _move(session, withdrawal: Withdrawal, source: str, target: str, *, key: str, kind: str, now: datetime) -> None:

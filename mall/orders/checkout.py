@@ -40,6 +40,17 @@ class CheckoutRequest:
     visitor_key: str | None = None  # the browser's signed visitor id: its touches and bindings credit the order
 
 
+@dataclass(frozen=True)
+class RoomSale:
+    """An order placed in a live room, as the room (mall.live) decided it: the room, the SKU it sells, and the
+    room's own price for it (None: the normal price). Orders checks it, never trusts it: the SKU must be the one
+    bought and the price may only lower what the product page charges right now."""
+
+    live_room_id: int
+    sku_id: int
+    unit_price_fen: int | None = None
+
+
 class CheckoutError(DomainError):
     """A reason the order cannot be placed, in words for the buyer."""
 
@@ -70,8 +81,10 @@ class InvalidDelivery(CheckoutError):
 
 
 def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
-                max_quantity: int = MAX_LINE_QUANTITY) -> Order:
-    """Create a pending-payment order and take its stock; the same idempotency key returns the same order."""
+                max_quantity: int = MAX_LINE_QUANTITY, room_sale: RoomSale | None = None) -> Order:
+    """Create a pending-payment order and take its stock; the same idempotency key returns the same order.
+
+    `room_sale`: the order is placed in a live room, at the room's price if it has one (see RoomSale)."""
     if not IDEMPOTENCY_KEY.fullmatch(req.idempotency_key or ""):
         raise CheckoutError(_l("Your form expired. Please reload the page and try again."))
     existing = _order_with_key(session, req.idempotency_key)
@@ -87,7 +100,7 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
     if len(note) > NOTE_MAX:
         raise CheckoutError(_l("The note can be at most %(max)d characters.", max=NOTE_MAX), field="note")
 
-    unit_fen = unit_price_fen(sku, product, now)
+    unit_fen = _room_price(room_sale, sku, product, now) if room_sale else unit_price_fen(sku, product, now)
     # One savepoint around all the writes: an order that cannot be placed (no stock, a subscriber failing)
     # leaves the caller's transaction as it was.
     with savepoint(session):
@@ -108,8 +121,21 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
         states.placed(session, order, actor=Actor("buyer", req.user_id), now=now)
         # Commission plans the order's shares from its attribution (mall.commission.subscribers).
         publish(session, OrderPlaced(order_id=order.id, brand_id=product.brand_id, buyer_user_id=req.user_id,
-                                     visitor_key=req.visitor_key, now=now))
+                                     visitor_key=req.visitor_key, now=now,
+                                     live_room_id=room_sale.live_room_id if room_sale else None))
     return order
+
+
+def _room_price(sale: RoomSale, sku: Sku, product: Product, now: datetime) -> int:
+    normal = unit_price_fen(sku, product, now)
+    if sale.sku_id != sku.id:
+        raise SkuUnavailable()
+    if sale.unit_price_fen is None:
+        return normal
+    if not isinstance(sale.unit_price_fen, int) or not 0 < sale.unit_price_fen:
+        raise CheckoutError()
+    # A room's price only ever lowers the price: a promotion elsewhere that undercuts it wins.
+    return min(sale.unit_price_fen, normal)
 
 
 def _insert_order(session: Session, req: CheckoutRequest, product: Product, *, name: str, phone: str, address: str,

@@ -13,6 +13,7 @@ class OrderPlaced(DomainEvent):
     brand_id: int
     buyer_user_id: int | None
     visitor_key: str | None
+    live_room_id: int | None = None  # placed in a live room (mall.orders.checkout.RoomSale)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -88,6 +88,12 @@ class CheckoutForm(CleanForm):
     # A fresh key per rendered form: a double-clicked or replayed submit carries the same key.
     idempotency_key = HiddenField(default=_new_key)
 
+    def validate_quantity(self, field):
+        # Said before the order is tried: how many are left, not just "not enough stock".
+        stock = getattr(self, "stocks", {}).get(self.sku_id.data)
+        if not field.errors and stock is not None and stock > 0 and field.data is not None and field.data > stock:
+            raise ValidationError(_l("Only %(num)d left of this option.", num=stock))
+
     def validate_contact_phone(self, field):
         if field.data and normalize_phone(field.data) is None:
             raise ValidationError(_l("Please enter a mobile number such as 13800138000."))
@@ -106,14 +112,18 @@ class CheckoutForm(CleanForm):
             raise ValidationError(_l("Your form expired. Please reload the page and try again."))
 
 
-def checkout_form_for(product, stores, formdata=None, *, now=None) -> CheckoutForm:
-    """The buy sheet's form for one product: its SKUs (prices and sold-out ones for display) and pickup stores."""
+def checkout_form_for(product, stores, formdata=None, *, now=None, pickup_store_id: int | None = None) -> CheckoutForm:
+    """The buy sheet's form for one product: its SKUs (prices and sold-out ones for display) and pickup stores.
+
+    pickup_store_id preselects a store (the guide's whose link brought the buyer) on a fresh form.
+    """
     now = now or utcnow()
     form = CheckoutForm(formdata=formdata)
     skus = list(product.skus)
     form.sku_id.choices = [SelectChoice(sku.id, sku.name) for sku in skus]
     form.prices = {sku.id: unit_price_fen(sku, product, now) for sku in skus}
     form.sold_out = {sku.id for sku in skus if sku.stock <= 0}
+    form.stocks = {sku.id: sku.stock for sku in skus}
     form.stores = list(stores)
     form.pickup_store_id.choices = [SelectChoice("", _l("Choose a store"))] + [
         SelectChoice(store.id, store.name) for store in form.stores]
@@ -122,6 +132,8 @@ def checkout_form_for(product, stores, formdata=None, *, now=None) -> CheckoutFo
     if formdata is None:
         in_stock = [sku.id for sku in skus if sku.id not in form.sold_out]
         form.sku_id.data = in_stock[0] if in_stock else None
+        if pickup_store_id in {store.id for store in form.stores}:
+            form.pickup_store_id.data = pickup_store_id
     return form
 
 

@@ -2,12 +2,13 @@
 import secrets
 from datetime import datetime
 
+from mall.clock import china_day
 from mall.codes import short_code
 
 
 def order_number(now: datetime) -> str:
-    """'261124-7KQ9XD': the day it was placed, then 6 random symbols (7e8 per day, so clashes are rare)."""
-    return f"{now:%y%m%d}-{short_code(6)}"
+    """'261124-7KQ9XD': the China day it was placed, then 6 random symbols (7e8 per day, so clashes are rare)."""
+    return f"{china_day(now):%y%m%d}-{short_code(6)}"
 
 
 def order_token() -> str:

@@ -8,14 +8,14 @@ all in the caller's transaction: nothing here commits, and a failing subscriber 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from mall.catalog.models import Sku
 from mall.events import SYSTEM, Actor, publish
 from mall.orders.events import MOVED_EVENTS, OrderMoved
-from mall.orders.models import Order, OrderHistory, OrderLine
+from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundStatus
 from mall.orders.models import OrderStatus as S
 
 # status -> the statuses it may move to. "refunded" is reached only through refunds.book_refund,
@@ -72,8 +72,10 @@ def mark_paid(session: Session, order_id: int, *, amount_fen: int, now: datetime
 
 
 def ship(session: Session, order_id: int, *, now: datetime, actor: Actor = SYSTEM) -> bool:
-    """Paid -> shipped (or handed over at the pickup store)."""
-    return move(session, order_id, S.SHIPPED, now=now, actor=actor, reason="shipped")
+    """Paid -> shipped (or handed over at the pickup store); never while a refund request waits for a decision."""
+    # In the UPDATE itself: a refund requested between the admin's page and the click still stops it.
+    waiting = exists().where(Refund.order_id == Order.id, Refund.status == RefundStatus.REQUESTED)
+    return move(session, order_id, S.SHIPPED, now=now, actor=actor, reason="shipped", where=(~waiting,))
 
 
 def complete(session: Session, order_id: int, *, now: datetime, actor: Actor = SYSTEM,

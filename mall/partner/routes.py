@@ -24,8 +24,9 @@ from flask_login import current_user, login_required
 from mall import unit_of_work
 from mall.accounts.models import Role
 from mall.clock import utcnow
-from mall.commission.withdrawals import WithdrawalError, request_withdrawal
+from mall.commission.withdrawals import WithdrawalError, request_withdrawal, withdrawal_terms
 from mall.extensions import db
+from mall.money import format_fen
 from mall.partner.customers import active_guide_bindings, bound_customers
 from mall.partner.days import day_range_utc, local_date
 from mall.partner.export import csv_lines
@@ -36,6 +37,7 @@ from mall.partner.store import store_report
 from mall.partner.team import team
 from mall.partner.withdrawals import progress, withdrawals_of
 from mall.ratelimits import WITHDRAWAL, limited
+from mall.templating import locale_code
 
 bp = Blueprint("partner", __name__, url_prefix="/partner")
 PER_PAGE = 10
@@ -169,8 +171,9 @@ def withdrawals():
     status = 422 if request.method == "POST" else 200
     form.fresh_key()
     page = db.paginate(withdrawals_of(partner.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
+    terms = withdrawal_terms(db.session, partner_id=partner.id, brand_id=partner.brand_id, now=utcnow())
     return _render("partner/withdrawals.html", partner, partners, "withdrawals", form=form, error=error,
-                   page=page, progress=progress, totals=totals(db.session, partner)), status
+                   page=page, progress=progress, totals=totals(db.session, partner), terms=terms), status
 
 
 def _request_withdrawal(partner, form: WithdrawalForm) -> str | None:
@@ -180,7 +183,7 @@ def _request_withdrawal(partner, form: WithdrawalForm) -> str | None:
                            request_key=form.request_key.data, now=utcnow())
     except WithdrawalError as err:
         unit_of_work.rollback()  # the form is shown again with the reason
-        return str(getattr(err, "message", None) or err)
+        return err.text(lambda fen: format_fen(fen, locale_code()))
     return None
 
 

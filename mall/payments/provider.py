@@ -44,7 +44,7 @@ class PaymentProvider(Protocol):
     name: str
 
     def start_payment(self, session, *, merchant_ref: str, amount_fen: int, description: str,
-                      return_url: str, notify_url: str) -> StartedPayment: ...
+                      return_url: str, notify_url: str, merchant_name: str = "") -> StartedPayment: ...
 
     def parse_callback(self, headers: Mapping[str, str], body: bytes, *, now: datetime) -> CallbackEvent:
         """Verify and parse; raise InvalidCallback for anything that is not a genuine, well-formed event."""

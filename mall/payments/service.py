@@ -57,8 +57,10 @@ def begin_payment(session, order: Order, *, return_url: str, notify_url: str, pr
         raise PaymentBeingConfirmed()
     provider = get_provider(provider_name)
     description = " / ".join(f"{line.title} ({line.sku_name}) x{line.quantity}" for line in order.lines)
+    # The buyer pays the brand, and the provider's page says so (as WeChat Pay names the merchant).
     started = provider.start_payment(session, merchant_ref=order.number, amount_fen=order.total_fen,
-                                     description=description, return_url=return_url, notify_url=notify_url)
+                                     description=description, return_url=return_url, notify_url=notify_url,
+                                     merchant_name=order.brand.name)
     session.add(Payment(order_id=order.id, provider=provider_name, provider_ref=started.provider_ref,
                         amount_fen=order.total_fen, status="created"))
     session.flush()

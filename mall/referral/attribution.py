@@ -2,7 +2,7 @@
 
 No database and no Flask: callers load touches, bindings and partners and pass them in, with `now`.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 FIRST_TOUCH = "first_touch"  # the first sharer keeps the customer for the protection period
@@ -103,6 +103,7 @@ class Credit:
     levels: dict[int, int] = field(default_factory=dict)  # level -> partner id that earns it
     reason: str = "no_sharer"
     excluded: tuple[str, ...] = ()  # why someone in the chain earns nothing (disabled, self purchase)
+    live_room_id: int | None = None  # the live room the order was placed in (its channel is then "live")
 
 
 def credit_order(*, buyer_user_id: int | None, sharer_binding: BindingFact | None,
@@ -141,6 +142,13 @@ def credit_order(*, buyer_user_id: int | None, sharer_binding: BindingFact | Non
         guide_id = None
         excluded += ("guide_self_purchase",)
     return Credit(sharer_id, touch_id, binding_id, channel, guide_id, store_id, chain, reason, excluded)
+
+
+def in_live_room(credit: Credit, live_room_id: int | None) -> Credit:
+    """An order placed in a live room: the same sharer, guide and store, with the room and the channel "live"."""
+    if live_room_id is None:
+        return credit
+    return replace(credit, channel="live", live_room_id=live_room_id)
 
 
 def upline_chain(sharer: PartnerFact | None, partners: dict[int, PartnerFact], levels: int,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from mall.referral.attribution import Credit, credit_order
+from mall.referral.attribution import Credit, credit_order, in_live_room
 from mall.referral.bindings import GUIDE, SHARER, Customer, open_binding
 from mall.referral.facts import binding_fact, partner_facts, touch_fact
 from mall.referral.models import Touch
@@ -15,8 +15,9 @@ from mall.referral.settings import binding_rule, referral_settings_for
 
 
 def credit_for_checkout(session, *, brand_id: int, buyer_user_id: int | None, visitor_key: str | None,
-                        levels: int, self_purchase: bool, now: datetime) -> Credit:
-    """The attribution of an order being placed now by this buyer (user, browser, or both)."""
+                        levels: int, self_purchase: bool, now: datetime, live_room_id: int | None = None) -> Credit:
+    """The attribution of an order being placed now by this buyer (user, browser, or both), in a live room
+    if `live_room_id` is given: the binding rules choose the sharer as for any order."""
     rule = binding_rule(referral_settings_for(session, brand_id))
     sharer_binding = _binding(session, brand_id, SHARER, buyer_user_id, visitor_key)
     guide_binding = _binding(session, brand_id, GUIDE, buyer_user_id, visitor_key)
@@ -24,9 +25,10 @@ def credit_for_checkout(session, *, brand_id: int, buyer_user_id: int | None, vi
                                  since=now - timedelta(days=rule.window_days), now=now)
     involved = {t.partner_id for t in touches} | {b.partner_id for b in (sharer_binding, guide_binding) if b}
     partners = partner_facts(session, involved, levels=levels)
-    return credit_order(buyer_user_id=buyer_user_id, sharer_binding=binding_fact(sharer_binding),
-                        guide_binding=binding_fact(guide_binding), touches=[touch_fact(t) for t in touches],
-                        partners=partners, rule=rule, levels=levels, self_purchase=self_purchase, now=now)
+    credit = credit_order(buyer_user_id=buyer_user_id, sharer_binding=binding_fact(sharer_binding),
+                          guide_binding=binding_fact(guide_binding), touches=[touch_fact(t) for t in touches],
+                          partners=partners, rule=rule, levels=levels, self_purchase=self_purchase, now=now)
+    return in_live_room(credit, live_room_id)
 
 
 def _binding(session, brand_id, kind, user_id, visitor_key):

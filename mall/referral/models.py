@@ -49,6 +49,8 @@ class Touch(db.Model):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
     channel: Mapped[str] = mapped_column(String(12))  # link | storefront | store_code | live
     target: Mapped[str] = mapped_column(String(40), default="")  # e.g. "product:ABC1234", "home"
+    # The room of a live invitation (channel "live"); a string key, so referral never imports mall.live.
+    live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"))
     visitor_key: Mapped[str] = mapped_column(String(40))  # the signed visitor cookie's id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,7 +1,7 @@
 """Order pages: buy now from the product page, the order page behind its token, and "my orders"."""
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mall import unit_of_work
 from mall.catalog.listing import brand_stores
@@ -14,6 +14,7 @@ from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
 from mall.orders.forms import checkout_form_for, refund_form_for
 from mall.orders.models import OrderStatus
 from mall.orders.queries import order_by_token, orders_of_user
+from mall.orders.quote import quote_for_form
 from mall.orders.refunds import RefundError, request_refund
 from mall.orders.social_proof import product_page
 from mall.payments.provider import provider_available
@@ -46,8 +47,10 @@ def buy(code: str):
             # while it answers; a provider that fails leaves the order to be paid from its page.
             unit_of_work.commit()
             return _to_payment(order)
-    context = product_page(db.session, product, now=utcnow())
-    return render_template("catalog/product.html", **context, form=form), 422
+    now = utcnow()
+    context = product_page(db.session, product, now=now)
+    return render_template("catalog/product.html", **context, form=form,
+                           quote=quote_for_form(product, form, now=now)), 422
 
 
 def _checkout_request(form) -> CheckoutRequest:
@@ -125,8 +128,9 @@ def refund(token: str):
 
 
 @bp.get("/orders")
-@login_required
 def mine():
+    if not current_user.is_authenticated:  # a guest finds their orders by phone (or logs in from there)
+        return redirect(url_for("lookup.find"))
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     orders = db.paginate(orders_of_user(current_user.id), page=page, per_page=PER_PAGE, error_out=False)
     return render_template("orders/mine.html", orders=orders)

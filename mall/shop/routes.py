@@ -1,12 +1,17 @@
 """Catalog pages: the home page, a brand's page and the short product page at /p/<code>."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
 from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.extensions import db
+from mall.live.queries import rooms_for_home
 from mall.orders.forms import checkout_form_for
+from mall.orders.quote import quote_for_form, step_of
 from mall.orders.social_proof import product_page
+from mall.referral.crediting import credit_for_checkout
+from mall.referral.visitor import get_visitor_key
 
 bp = Blueprint("catalog", __name__)  # endpoints keep the catalog's name: catalog.home, catalog.product
 PER_PAGE = 20
@@ -19,11 +24,17 @@ def _page_number() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: the same icon, no 404."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/")
 def home():
     page = db.paginate(published_products(), page=_page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=utcnow()),
-                           brands=all_brands(db.session))
+                           brands=all_brands(db.session), rooms=rooms_for_home(db.session) if page.page == 1 else [])
 
 
 @bp.get("/b/<slug>")
@@ -37,5 +48,39 @@ def brand(slug: str):
 @bp.get("/p/<code>")
 def product(code: str):
     product = published_product_by_code(db.session, code) or abort(404)
-    context = product_page(db.session, product, now=utcnow())
-    return render_template("catalog/product.html", **context, form=checkout_form_for(product, context["stores"]))
+    now = utcnow()
+    context = product_page(db.session, product, now=now)
+    form = checkout_form_for(product, context["stores"], now=now, pickup_store_id=_guide_store(product, now))
+    return render_template("catalog/product.html", **context, form=form, quote=quote_for_form(product, form, now=now))
+
+
+@bp.post("/p/<code>/sheet")
+def sheet(code: str):
+    """The buy sheet again with new figures: htmx swaps its quote part; without JavaScript (the − / + buttons
+    submit here) the whole page comes back with the sheet open. Nothing is written."""
+    product = published_product_by_code(db.session, code) or abort(404)
+    now = utcnow()
+    context = product_page(db.session, product, now=now)
+    form = checkout_form_for(product, context["stores"], formdata=request.form, now=now)
+    form.quantity.validate(form)  # a quantity that is not a number reads as 1, with its message
+    found = quote_for_form(product, form, now=now, step=step_of(request.form.get("step")))
+    if request.headers.get("HX-Request"):
+        response = make_response(render_template("orders/_sheet_quote.html", form=form, quote=found,
+                                                 product=product, images=context["images"],
+                                                 swap_out_of_band=True))
+    else:
+        response = make_response(render_template("catalog/product.html", **context, form=form, quote=found,
+                                                 sheet_open=True))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _guide_store(product, now) -> int | None:
+    """The store of the guide (or store code) this buyer came through: the pickup store to offer first."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    visitor = get_visitor_key()
+    if user_id is None and visitor is None:
+        return None
+    credit = credit_for_checkout(db.session, brand_id=product.brand_id, buyer_user_id=user_id, visitor_key=visitor,
+                                 levels=1, self_purchase=True, now=now)
+    return credit.store_id

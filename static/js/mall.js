@@ -51,3 +51,19 @@
     else fallback();
   });
 })();
+
+// Buy sheet: − / + step the quantity here (within the input's min and max) and let htmx ask the server
+// for the figures; without this file they submit the form to the sheet view instead.
+(function () {
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest ? ev.target.closest(".qty-step[data-step]") : null;
+    if (!button || !window.htmx) return;
+    var input = button.form && button.form.querySelector("#quantity");
+    if (!input) return;
+    ev.preventDefault();
+    var step = parseInt(button.dataset.step, 10), value = parseInt(input.value, 10) || 1;
+    var min = parseInt(input.min, 10) || 1, max = parseInt(input.max, 10) || value + 1;
+    input.value = Math.min(Math.max(value + step, min), max);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();

@@ -19,6 +19,8 @@ from mall.codes import short_code
 from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
+from mall.live.rooms import RoomDetails, save_room
+from mall.live.streams import parse_stream
 from mall.media.extension import media
 from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Refund
@@ -50,6 +52,9 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.room = save_room(session, books.brand.id, None,
+                              RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
+                                          stream=parse_stream("BV1xx411c7mD", ())), actor_id=None, now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -97,6 +102,7 @@ class Walk:
             "account_id": self.books.sharer.user_id,  # a partner of brand B, to sign out everywhere
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
+            "room_id": self.room.id,
             # The shop's URLs: brand B's product, its sharer's links, its store's code, a paid order's page.
             "code": self.product.code,
             "product_code": self.product.code,

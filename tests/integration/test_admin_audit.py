@@ -26,8 +26,9 @@ def test_audit_log_shows_who_what_before_after(client, make, login_as, db):
            subject="store:99", after={"name": "Other brand's store"})
     db.session.commit()
     page = text(client.get("/admin/audit", headers=EN).get_data(as_text=True))
-    assert "Commission rules changed" in page and "Done by: Boss Wang" in page
-    assert "level1_bp 10.00% 12.50%" in page
+    # Issue 16: who did what to which thing, in words; ratios as percentages, before → after.
+    assert "Boss Wang Commission rules changed Brand settings" in page
+    assert "Level 1 (sharer) 10% → 12.5%" in page and "level1_bp" not in page
     assert "Spam in the group chat" in page
     assert "Other brand's store" not in page
 
@@ -74,7 +75,7 @@ def test_saving_rules_appears_in_the_audit_log(client, make, login_as, db):
     login_as(make.user(Role.BRAND_ADMIN, brand=brand, name="Boss Wang"))
     assert _post(client, "/admin/rules", {**FORM, "store": "2.5", "save": "1"}).status_code == 303
     page = text(client.get("/admin/audit?action=commission", headers=EN).get_data(as_text=True))
-    assert "Commission rules changed" in page and "store_bp 2.00% 2.50%" in page
+    assert "Commission rules changed" in page and "Store 2% → 2.5%" in page
 
 
 def test_non_admins_are_refused(client, make, login_as):

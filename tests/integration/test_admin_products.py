@@ -172,7 +172,7 @@ def test_uploaded_image_is_served_as_an_image_with_nosniff(client, db, make, bra
 
 
 def test_ratio_preview_shows_the_money_and_refuses_above_maximum(client, db, make, brand, admin):
-    product = make.product(brand)
+    product = make.product(brand, skus=(("Box", 19900, 10),))
     save_settings(db.session, brand.id, {"levels": 2, "level1_bp": 1000, "level2_bp": 500, "guide_bp": 300,
                                          "store_bp": 200}, actor_id=None, now=utcnow())
     url = f"/admin/products/{product.id}"
@@ -200,3 +200,15 @@ def test_ratio_preview_explains_a_value_that_is_not_a_percentage(client, make, b
                            headers={**EN, "HX-Request": "true"})
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     assert "between 0 and 100" in text(response.get_data(as_text=True))
+
+
+def test_ratio_preview_prices_this_products_own_unit(client, db, make, brand, admin):
+    """Issue 16: not a fixed ¥199.00 example, but one unit of this product at its lowest price."""
+    product = make.product(brand, skus=(("250g", 12800, 5), ("500g", 22800, 5)))
+    save_settings(db.session, brand.id, {"levels": 1, "level1_bp": 1000, "guide_bp": 0, "store_bp": 0},
+                  actor_id=None, now=utcnow())
+    url = f"/admin/products/{product.id}"
+    fields = {"csrf_token": token(client, url), "level1": "15", "level2": "", "guide": "", "store": ""}
+    page = text(client.post(url + "/ratios/preview", data=fields, headers={**EN, "HX-Request": "true"})
+                .get_data(as_text=True))
+    assert "An order of ¥128.00 pays:" in page and "¥19.20" in page and "¥199.00" not in page

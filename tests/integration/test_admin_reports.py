@@ -7,6 +7,9 @@ import pytest
 
 from mall.accounts.models import Role
 from mall.admin.reports.queries import sales_report
+from mall.commission.models import OrderAttribution
+from mall.live.rooms import RoomDetails, save_room
+from mall.live.streams import parse_stream
 from mall.referral.attribution import Credit
 from tests.integration.admin_support import EN, text
 from tests.integration.commission_support import Books
@@ -66,8 +69,8 @@ def test_the_date_range_is_in_local_days(db, sales):
     assert rows(db, sales, "day", date(2025, 2, 28), date(2025, 2, 28)) == [("2025-02-28", 0, 0, 0, 0)]
 
 
-def test_live_rooms_are_not_invented(db, sales):
-    assert rows(db, sales, "live_room") == []
+def test_orders_outside_every_live_room_share_the_none_row(db, sales):
+    assert rows(db, sales, "live_room") == [("", 3, 55000, 18333, 4550)]
 
 
 def test_the_platform_sees_every_brand(db, sales):
@@ -102,9 +105,15 @@ def test_bad_choices_are_explained_and_fall_back(client, sales, admin):
     assert page.status_code == 200
 
 
-def test_live_room_is_shown_as_not_available_yet(client, sales, admin):
-    body = text(client.get("/admin/reports?dimension=live_room", headers=EN).get_data(as_text=True))
-    assert "not available yet" in body
+def test_the_live_room_report_names_each_room(client, db, make, sales, admin):
+    room = save_room(db.session, sales.books.brand.id, None,
+                     RoomDetails(title="Spring Tasting", starts_at=datetime(2025, 3, 1), stream=parse_stream("BV1xx411c7mD", ())),
+                     actor_id=None, now=datetime(2025, 3, 1))
+    db.session.get(OrderAttribution, sales.direct.id).live_room_id = room.id
+    db.session.commit()
+    body = text(client.get("/admin/reports?dimension=live_room&date_from=2025-03-01&date_to=2025-03-02",
+                           headers=EN).get_data(as_text=True))
+    assert "Spring Tasting 1 ¥300.00" in body and "None 2 ¥250.00" in body
 
 
 def test_csv_export(client, sales, admin):

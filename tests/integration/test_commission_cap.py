@@ -76,7 +76,7 @@ def test_the_platform_admin_sets_a_brands_cap_audited(client, db, brand, platfor
     assert (entry.actor_id, entry.brand_id) == (platform_admin.id, brand.id)
     assert (json.loads(entry.before), json.loads(entry.after)) == ({"max_total_bp": 2500}, {"max_total_bp": 2800})
     audit = page_text(client.get("/admin/audit", headers=EN).get_data(as_text=True))
-    assert "Commission cap changed (platform)" in audit and "25.00% 28.00%" in audit
+    assert "Commission cap changed (platform)" in audit and "Commission cap 25% → 28%" in audit
     rules = page_text(client.get(f"/admin/rules?brand={brand.id}", headers=EN).get_data(as_text=True))
     assert "may not exceed 28%" in rules and "Change the cap" in rules
 

@@ -77,7 +77,7 @@ def test_the_ledgers_refusal_is_shown_inline(world, db, client):
     response = submit(client, "5", html)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'role="alert">The amount is below the minimum withdrawal.<' in page
+    assert 'role="alert">The smallest withdrawal is ¥10.00.<' in page  # issue 16: the minimum is named
     assert request_key(page) != request_key(html)  # a fresh key for the next attempt
     assert 'value="5"' in page  # what they typed stays
     assert requests_of(db, world.alice) == []
@@ -103,7 +103,7 @@ def test_a_request_without_csrf_token_changes_nothing(world, db, client):
 def test_with_nothing_available_the_page_explains_the_refusal(world, db, client):
     response = submit(client, "10")  # a valid amount, but Alice has never earned anything
     assert response.status_code == 422
-    assert 'role="alert">You do not have that much available.<' in response.get_data(as_text=True)
+    assert 'role="alert">The amount exceeds your available balance of ¥0.00.<' in response.get_data(as_text=True)
     assert requests_of(db, world.alice) == []
 
 
@@ -119,4 +119,35 @@ def test_a_real_request_reserves_the_money_once(world, db, client):
     assert "¥150.00" in page and 'aria-current="step">Requested<' in page
     refused = submit(client, "100")
     assert refused.status_code == 422
-    assert "You do not have that much available." in refused.get_data(as_text=True)
+    assert "The amount exceeds your available balance of ¥49.00." in refused.get_data(as_text=True)
+
+
+def test_the_rules_and_what_is_withdrawable_are_shown_before_asking(world, db, client):
+    world.sale(status="available", quantity=10)  # ¥199.00 available; minimum ¥10.00, no fee by default
+    data.withdrawal(db.session, world.alice, 2000, status="requested")  # today: counts against the daily limit
+    html = form_page(client)
+    terms = html[html.index('id="withdrawal-terms"'):html.index("</dl>", html.index('id="withdrawal-terms"'))]
+    assert "Smallest withdrawal" in terms and "¥10.00" in terms
+    assert "Fee" in terms and "Daily limit" in terms and "left today" in terms
+    withdrawable = re.search(r'id="withdrawable">([^<]+)<', html).group(1)
+    assert withdrawable == "¥179.00"  # what the sale left minus the ¥20.00 already reserved
+
+
+def test_withdraw_all_asks_for_everything_withdrawable_in_one_tap(world, db, client):
+    world.sale(status="available", quantity=10)  # ¥199.00
+    html = form_page(client)
+    assert 'id="withdraw-all"' in html and "Withdraw all (¥199.00)" in html
+    form = html[html.rindex("<form", 0, html.index('id="withdraw-all"')):html.index('id="withdraw-all"')]
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+    response = client.post("/partner/withdrawals", data=fields, headers=EN)
+    assert response.status_code == 303
+    assert [w["amount_fen"] for w in requests_of(db, world.alice)] == [19900]
+    assert 'id="withdraw-all"' not in form_page(client)  # nothing left to take
+
+
+def test_more_than_the_balance_says_so_even_above_the_daily_limit(world, db, client):
+    world.sale(status="available", quantity=10)  # ¥199.00, daily limit ¥5,000.00 by default
+    response = submit(client, "9000")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "exceeds your available balance of ¥199.00" in page and "today" not in page.split('role="alert">')[1][:80]

@@ -40,8 +40,11 @@ def test_demo_loads_twice_with_the_same_data(runner, db):
     load(runner)
     assert counts(db) == first
     assert snapshot(db) == rows
-    assert "http://127.0.0.1:5000" in output
+    assert "Open the mall at http://localhost\n" in output  # the address it is served at (PUBLIC_BASE_URL)
     assert "13800000000" in output and "demo1234" in output and "platform_admin" in output
+    # Issue 16: the logins follow their heading, before anything else.
+    heading = output.splitlines().index("Demo logins (password demo1234 for all):")
+    assert "platform_admin" in output.splitlines()[heading + 1]
 
 
 def test_demo_people_cover_every_role_and_a_two_level_invite_tree(runner, db):

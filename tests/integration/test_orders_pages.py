@@ -147,13 +147,23 @@ def test_my_orders_are_paginated(client, make, db, login_as):
     assert client.get("/orders?page=99999999999999999999", headers=EN).status_code == 200
 
 
-def test_my_orders_needs_a_login(client, db):
+def test_my_orders_sends_a_guest_to_find_their_orders_where_they_can_also_log_in(client, db):
     response = client.get("/orders")
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"].endswith("/orders/find")
+    assert "/login?next=/orders" in client.get("/orders/find").get_data(as_text=True)
 
 
 def test_a_signed_in_buyer_opens_their_order_by_its_link_too(client, make, db, login_as):
     me = login_as(make.user())
     order = place(db, make.product(title="Jasmine Tea"), user=me)
     assert "Jasmine Tea" in client.get(f"/o/{order.token}", headers=EN).get_data(as_text=True)
+
+
+def test_while_waiting_for_the_confirmation_there_is_no_pay_button(client, make, db):
+    order = place(db, make.product())
+    start_payment(db.session, order)
+    html = client.get(f"/o/{order.token}?paying=1", headers=EN).get_data(as_text=True)
+    assert "Waiting for payment confirmation" in html
+    assert 'id="pay-now"' not in html and "Pay now" not in html
+    assert f'href="/o/{order.token}"' in html  # a buyer who never paid opens the order again
+    assert 'id="pay-now"' in client.get(f"/o/{order.token}", headers=EN).get_data(as_text=True)

@@ -99,4 +99,6 @@ def test_an_unpaid_charge_still_offers_to_pay(client, db, make):
     start_payment(db.session, order)
     db.session.execute(update(MockCharge).values(status="open"))
     html = order_page(client, order.token)
-    assert 'id="pay-now"' in html and "Payment being confirmed" not in html
+    # Back from the provider it waits, without a pay button beside the wait (issue 16), but links back to paying.
+    assert "Payment being confirmed" not in html and f'href="/o/{order.token}"' in html
+    assert 'id="pay-now"' in client.get(f"/o/{order.token}", headers=EN).get_data(as_text=True)

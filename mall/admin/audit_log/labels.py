@@ -1,7 +1,8 @@
 """Words for the audit log's actions and fields, as the brand admin reads them."""
 from flask_babel import lazy_gettext as _l
 
-# The filter offers these groups and actions; an action not listed still shows, under its code.
+# The filter offers these groups and every action the mall records (tests/integration/test_audit_wording.py
+# checks each recorded action is here); a group matches every action under it.
 ACTIONS = {
     "commission": _l("Commission (all)"),
     "commission.settings": _l("Commission rules changed"),
@@ -14,7 +15,13 @@ ACTIONS = {
     "partner.enabled": _l("Partner re-enabled"),
     "partner.settings": _l("Partner and binding rules changed"),
     "order.settings": _l("Order rules changed"),
+    "withdrawal": _l("Withdrawals (all)"),
     "withdrawal.settings": _l("Withdrawal rules changed"),
+    "withdrawal.approve": _l("Withdrawal approved"),
+    "withdrawal.reject": _l("Withdrawal rejected"),
+    "withdrawal.pay": _l("Withdrawal paid out"),
+    "withdrawal.fail": _l("Withdrawal payout failed"),
+    "withdrawal.retry": _l("Withdrawal payout retried"),
     "store": _l("Stores (all)"),
     "store.create": _l("Store created"),
     "store.update": _l("Store edited"),

@@ -1,19 +1,17 @@
 """The brand's audit log: who changed which rule, store, partner or attribution, when, from what to what;
 and, on its second tab, who was shown customers' personal data."""
-import json
-
 from flask import Blueprint, render_template, request
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 
 from mall.admin.access import admin_brand_id
 from mall.admin.audit_log.customer_labels import customer_labels
 from mall.admin.audit_log.forms import AuditFilterForm
 from mall.admin.audit_log.labels import ACTIONS, FIELDS, PAGES
-from mall.admin.rules.forms import bp_to_percent
+from mall.admin.audit_log.subjects import subjects
+from mall.admin.audit_log.wording import changes, references
 from mall.audit.personal_data import access_entries
 from mall.audit.queries import audit_entries
 from mall.extensions import db
-from mall.money import format_fen
 from mall.partner.days import day_range_utc
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -33,8 +31,12 @@ def index():
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     listing = db.paginate(audit_entries(brand_id, **query), page=page, per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k in ("action", "start", "end") and v} if valid else {}
+    refs = {entry.subject for entry in listing.items} | {ref for entry in listing.items for ref in references(entry)}
+    found = subjects(db.session, refs, brand_id)
+    names = {ref: subject.text for ref, subject in found.items()}
     return render_template("admin/audit.html", entries=listing, filters=filters, args=args, labels=ACTIONS,
-                           changes=_changes, show_brand=brand_id is None, tab="audit")
+                           changes=lambda entry: changes(entry, names), subjects=found,
+                           show_brand=brand_id is None, tab="audit")
 
 
 @bp.get("/access")
@@ -52,30 +54,3 @@ def access():
     return render_template("admin/audit_access.html", entries=listing, filters=filters, args=args, pages=PAGES,
                            fields=FIELDS, customers=customer_labels(db.session, listing.items),
                            show_brand=brand_id is None, tab="audit")
-
-
-def _changes(entry) -> list[tuple[str, str, str]]:
-    """(field, before, after) rows of one entry; the log keeps JSON so old entries stay readable."""
-    before, after = _load(entry.before), _load(entry.after)
-    return [(key, _show(key, before.get(key)), _show(key, after.get(key)))
-            for key in sorted(before.keys() | after.keys())]
-
-
-def _load(text: str) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {"value": value}
-
-
-def _show(key: str, value) -> str:
-    """Basis points as percentages and fen as yuan, the units the admin typed them in."""
-    if value is None:
-        return "—"
-    if isinstance(value, int) and not isinstance(value, bool):
-        if key.endswith("_bp"):
-            return f"{bp_to_percent(value)}%"
-        if key.endswith("_fen"):
-            return format_fen(value, str(get_locale()))
-    return str(value)

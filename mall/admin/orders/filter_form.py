@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from mall.admin.orders.filters import OrderListFilter
+from mall.admin.orders.filters import REFUNDING, OrderListFilter
 from mall.admin.orders.forms import CODE_MAX, OrderFilterForm
 from mall.orders.models import OrderStatus
 from mall.partner.labels import CHANNELS
@@ -35,7 +35,7 @@ class OrderListFilterForm(OrderFilterForm):
         def ok(field):
             return field.data if field.data and not field.errors else None
 
-        status = self.status.data if self.status.data in set(OrderStatus) else None
+        status = self.status.data if self.status.data in {*OrderStatus, REFUNDING} else None
         store = ok(self.store)
         return OrderListFilter(status=status, first=ok(self.date_from), last=ok(self.date_to),
                                store_id=int(store) if store else None, guide_code=ok(self.guide),

@@ -7,13 +7,16 @@ brand simply matches nothing.
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import selectinload
 
 from mall.commission.models import OrderAttribution
-from mall.orders.models import Order
+from mall.orders.models import Order, Refund, RefundStatus
 from mall.orders.queries import orders_of_brand
 from mall.partner.days import day_range_utc
 from mall.referral.models import Partner
+
+REFUNDING = "refunding"  # the status filter's "refund pending": an open refund request, whatever the order's status
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,9 @@ class OrderListFilter:
 
 def filtered_orders(brand_id: int | None, flt: OrderListFilter, tz: tzinfo) -> Select:
     """The brand's orders (every brand's for the platform) matching every filter that is set, newest first."""
-    query = orders_of_brand(brand_id, flt.status)
+    query = orders_of_brand(brand_id, flt.status).options(selectinload(Order.refunds))
+    if flt.status == REFUNDING:
+        query = query.where(exists().where(Refund.order_id == Order.id, Refund.status == RefundStatus.REQUESTED))
     start, end = day_range_utc(flt.first, flt.last, tz)
     if start is not None:
         query = query.where(Order.created_at >= start)

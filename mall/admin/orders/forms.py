@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from mall.admin.orders.filters import REFUNDING
 from mall.clean_form import CleanForm
 from mall.commission.plan import REASON_MAX as REATTRIBUTION_REASON_MAX
 from mall.orders.models import OrderStatus
@@ -24,7 +25,8 @@ class OrderFilterForm(CleanForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), validate_choice=False, choices=[SelectChoice("", _l("All"))] + [
+    status = SelectField(_l("Status"), validate_choice=False, choices=[SelectChoice("", _l("All")),
+                                                                        SelectChoice(REFUNDING, _l("Refund pending"))] + [
         SelectChoice(status.value, STATUS_LABELS[status.value]) for status in OrderStatus])
 
 

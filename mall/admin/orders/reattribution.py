@@ -5,6 +5,7 @@ in mall.commission.plan; this only finds the partners behind the codes, within t
 """
 from flask_babel import lazy_gettext as _l
 
+from mall.commission.models import OrderAttribution
 from mall.commission.plan import ReattributionError, manual_credit
 from mall.orders.models import Order
 from mall.referral.attribution import Credit
@@ -29,3 +30,14 @@ def _partner(session, order: Order, code: str | None) -> Partner | None:
     if partner is None or partner.brand_id != order.brand_id:
         raise ReattributionError(_l("No partner of this brand has the code %(code)s.", code=code.upper()))
     return partner
+
+
+def current_credit_fields(session, order: Order) -> dict:
+    """The form's starting values: who the order credits now, so typing only a new sharer keeps the guide
+    and store (an empty field credits nobody, silently sending their commission back to the brand)."""
+    attribution = session.get(OrderAttribution, order.id)
+    if attribution is None:
+        return {}
+    codes = {pid: session.get(Partner, pid).code for pid in (attribution.sharer_id, attribution.guide_id) if pid}
+    return {"sharer_code": codes.get(attribution.sharer_id, ""), "guide_code": codes.get(attribution.guide_id, ""),
+            "store": str(attribution.store_id) if attribution.store_id else ""}

@@ -17,7 +17,7 @@ from mall.admin.orders.filter_form import OrderListFilterForm
 from mall.admin.orders.filters import filtered_orders
 from mall.admin.orders.forms import ReattributeForm, RejectRefundForm
 from mall.admin.orders.history import order_history
-from mall.admin.orders.reattribution import credit_from_codes
+from mall.admin.orders.reattribution import credit_from_codes, current_credit_fields
 from mall.admin.personal_data import log_orders_shown, log_shown, order_fields
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
@@ -74,7 +74,7 @@ def _order_page(found, invalid: RejectRefundForm | None = None, invalid_id: int 
         forms[invalid_id] = invalid
     commission = order_commission(db.session, found)
     if reattribute_form is None:
-        reattribute_form = _reattribute_form(found, formdata=None)
+        reattribute_form = _reattribute_form(found, formdata=None, data=current_credit_fields(db.session, found))
     html = render_template("admin/order.html", order=found, reject_forms=forms, commission=commission,
                            reattribute_form=reattribute_form, reattribute_error=reattribute_error,
                            history=order_history(db.session, found), tab="orders")
@@ -87,6 +87,8 @@ def ship(number: str):
     found = _order_or_404(number)
     if states.ship(db.session, found.id, now=utcnow(), actor=_admin()):
         flash(_("Marked as shipped."), "success")
+    elif any(refund.status == RefundStatus.REQUESTED for refund in found.refunds):
+        flash(_("Decide the refund request first: an order is not shipped while a refund is pending."), "error")
     else:
         flash(_("Only a paid order can be shipped."), "error")
     return _back(number)

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session, aliased
 from mall.accounts.models import User
 from mall.catalog.models import Store
 from mall.commission.models import CommissionShare, OrderAttribution
+from mall.live.models import LiveRoom
 from mall.orders.models import Order
 from mall.partner.days import day_range_utc
 from mall.referral.models import Partner
 
 DIMENSIONS = ("day", "store", "guide", "sharer", "channel", "live_room")
-# No live rooms exist yet: the dimension is shown, but as "not available yet", never with invented figures.
-UNAVAILABLE = frozenset({"live_room"})
+# Dimensions shown as "not available yet", never with invented figures (none today: live rooms exist).
+UNAVAILABLE: frozenset[str] = frozenset()
 COUNTED_SHARES = ("pending", "available")
 NONE_KEY = ""  # orders without a store, guide or sharer
 
@@ -73,6 +74,9 @@ def _key_columns(session: Session, dimension: str, offset: timedelta):
         return func.coalesce(OrderAttribution.channel, "direct"), (), ()
     if dimension == "store":
         return OrderAttribution.store_id, (Store.name,), ((Store, Store.id == OrderAttribution.store_id),)
+    if dimension == "live_room":  # orders placed outside every room share the "None" row
+        return (OrderAttribution.live_room_id, (LiveRoom.title,),
+                ((LiveRoom, LiveRoom.id == OrderAttribution.live_room_id),))
     partner = aliased(Partner)
     user = aliased(User)
     column = OrderAttribution.guide_id if dimension == "guide" else OrderAttribution.sharer_id
@@ -145,7 +149,7 @@ def _label(dimension: str, key: str, labels) -> str:
     if dimension in ("guide", "sharer") and key:
         name, code = labels
         return f"{name} ({code})"
-    if dimension == "store" and key:
+    if dimension in ("store", "live_room") and key:
         return labels[0]
     return key
 

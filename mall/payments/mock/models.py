@@ -20,6 +20,7 @@ class MockCharge(db.Model):
     merchant_ref: Mapped[str] = mapped_column(String(40), index=True)  # the mall's order number
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     description: Mapped[str] = mapped_column(String(200), default="")
+    merchant_name: Mapped[str] = mapped_column(String(60), default="", server_default="")  # who is paid
     notify_url: Mapped[str] = mapped_column(String(400))
     return_url: Mapped[str] = mapped_column(String(400))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open|failed (retry allowed)|succeeded

@@ -29,9 +29,10 @@ class MockProvider:
     name = "mock"
 
     def start_payment(self, session, *, merchant_ref: str, amount_fen: int, description: str,
-                      return_url: str, notify_url: str) -> StartedPayment:
+                      return_url: str, notify_url: str, merchant_name: str = "") -> StartedPayment:
         charge = MockCharge(id=new_charge_id(), merchant_ref=merchant_ref, amount_fen=amount_fen,
-                            description=description[:200], return_url=return_url, notify_url=notify_url)
+                            description=description[:200], return_url=return_url, notify_url=notify_url,
+                            merchant_name=merchant_name[:60])
         session.add(charge)
         session.flush()
         # The mock "bank" is served by the mall itself, so its page lives under the public address too.

@@ -1,0 +1,1 @@
+"""Live rooms in the admin: create and edit rooms, their shelves, reports by room and the leaderboard CSV."""
