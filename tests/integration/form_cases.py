@@ -95,4 +95,20 @@ FORMS: dict[str, FormCase] = {
     "mall.admin.withdrawals.forms.ReasonForm": FormCase("admin_b", "POST",
                                                        lambda w: f"/admin/withdrawals/{w.withdrawal.id}/reject"),
     "mall.admin.withdrawals.forms.WithdrawalFilterForm": FormCase("admin_b", "GET", lambda w: "/admin/withdrawals"),
+    # Live rooms: the host's console (the guide hosts brand B's room), the admin's room and shelf forms.
+    "mall.live.forms.HostActionForm": FormCase("guide", "POST", lambda w: f"/l/{w.room.code}/host/unpin"),
+    "mall.live.forms.PinForm": FormCase("guide", "POST", lambda w: f"/l/{w.room.code}/host/pin",
+                                       lambda w: {"item_id": str(w.shelf_item.id)}),
+    "mall.live.room_forms.RoomForm": FormCase("admin_b", "POST", lambda w: f"/admin/live/{w.room.id}",
+                                             lambda w: {"title": "Live", "starts_at": "2030-01-01T20:00",
+                                                        "stream": "BV1xx411c7mD"}),
+    "mall.live.room_forms.ShelfForm": FormCase("admin_b", "POST", lambda w: f"/admin/live/{w.room.id}/shelf",
+                                              lambda w: {"sku_id": str(w.product.skus[0].id), "live_price": "1.00"}),
+    "mall.live.room_forms.ItemForm": FormCase("admin_b", "POST", lambda w: f"/admin/live/{w.room.id}/shelf/remove",
+                                             lambda w: {"item_id": str(w.shelf_item.id)}),
+    # A guest's order look-up: the phone number, then the texted code.
+    "mall.sms.forms.PhoneForm": FormCase("anonymous", "POST", lambda w: "/orders/find",
+                                        lambda w: {"phone": "13800138000"}),
+    "mall.sms.forms.CodeForm": FormCase("anonymous", "POST", lambda w: "/orders/find/code",
+                                       lambda w: {"phone": "13800138000", "code": "000000"}),
 }

@@ -26,6 +26,7 @@ class Outcome:
 PAGE = Outcome("page", frozenset({200}))
 OPENS = Outcome("opens", frozenset({200, 302, 303}))  # the page, or a redirect to where it lives
 REDIRECT = Outcome("redirect", frozenset({302, 303}))
+MOVED = Outcome("moved", frozenset({301}))
 DONE = Outcome("done", frozenset({302, 303}))  # the action ran (or said why not) and sent the user on
 REFUSED_INPUT = Outcome("refused input", frozenset({400, 422}))  # the empty form, or a missing signature
 SHOWN_AGAIN = Outcome("shown again", frozenset({200}))  # the log-in and sign-up forms, with their messages
@@ -73,7 +74,7 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     "POST orders.cancel": everyone(DONE),  # brand B's order is paid: "can no longer be cancelled"
     "POST orders.pay": everyone(DONE),
     "POST orders.refund": everyone(REFUSED_INPUT),
-    "GET orders.mine": signed_in(PAGE),
+    "GET orders.mine": {**everyone(PAGE), "anonymous": REDIRECT},  # a guest is offered the look-up by phone
     "GET mockpay.pay": everyone(PAGE),
     "POST mockpay.pay": everyone(REFUSED_INPUT),
     "POST payments.notify": everyone(REFUSED_INPUT),  # unsigned: the provider's signature is the credential
@@ -110,7 +111,50 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     "POST partner.withdrawals": only(REFUSED_INPUT, "partner", "guide"),
     "GET partner.customers": only(PAGE, "guide"),
     "GET partner.store": only(PAGE, "store_manager"),
+    "GET catalog.favicon": everyone(MOVED),
+    "POST catalog.sheet": everyone(PAGE),
+    # Live rooms: the room's page and invitation links are public; its console is its hosts'.
+    "GET live.room": everyone(PAGE),
+    "GET live.invite": everyone(REDIRECT),
+    "GET live.pin": everyone(PAGE),
+    "GET live.stats": everyone(PAGE),
+    "POST live.buy": everyone(REFUSED_INPUT),
+    "POST live.sheet": everyone(PAGE),
+    "POST live.remind_me": everyone(DONE),
+    "GET live_host.console": only(PAGE, "guide", "store_manager", "admin_b", "platform"),
+    "GET live_host.console_stats": only(PAGE, "guide", "store_manager", "admin_b", "platform"),
+    "POST live_host.start": only(ACTS, "guide", "store_manager", "admin_b", "platform"),
+    "POST live_host.end": only(ACTS, "guide", "store_manager", "admin_b", "platform"),
+    "POST live_host.pin_item": only(ACTS, "guide", "store_manager", "admin_b", "platform"),
+    "POST live_host.unpin_item": only(ACTS, "guide", "store_manager", "admin_b", "platform"),
+    # The store manager's live rooms.
+    "GET live_manage.index": only(PAGE, "store_manager"),
+    "GET live_manage.create": only(PAGE, "store_manager"),
+    "POST live_manage.create": only(REFUSED_INPUT, "store_manager"),
+    "GET live_manage.show": only(PAGE, "store_manager"),
+    "POST live_manage.update": only(REFUSED_INPUT, "store_manager"),
+    "POST live_manage.add_item": only(REFUSED_INPUT, "store_manager"),
+    "POST live_manage.remove_item": only(REFUSED_INPUT, "store_manager"),
+    # A guest's order look-up by phone and SMS code; the development SMS inbox.
+    "GET lookup.find": everyone(PAGE),
+    "POST lookup.find": everyone(REFUSED_INPUT),
+    "GET lookup.code": everyone(PAGE),
+    "POST lookup.code": everyone(REFUSED_INPUT),
+    "GET lookup.found": everyone(REDIRECT),  # nobody has looked up orders in this session yet
+    "GET sms.inbox": everyone(PAGE),
+    "GET accounts.phone": signed_in(PAGE),
+    "POST accounts.phone": signed_in(DONE),  # a code texted to the account's own number
+    "POST accounts.phone_code": signed_in(REFUSED_INPUT),
     # The admin console.
+    "GET admin.home.index": ADMIN_LIST,
+    "GET admin.live.index": ADMIN_LIST,
+    "GET admin.live.create": ADMIN_LIST,
+    "POST admin.live.create": ADMIN_ACTION,
+    "GET admin.live.show": ADMIN_RECORD,
+    "POST admin.live.update": ADMIN_RECORD_ACTION,
+    "GET admin.live.leaderboard_csv": ADMIN_RECORD,
+    "POST admin.live.add_item": ADMIN_RECORD_ACTION,
+    "POST admin.live.remove_item": ADMIN_RECORD_ACTION,
     "GET admin.audit.index": ADMIN_LIST,
     "GET admin.audit.access": ADMIN_LIST,
     "GET admin.brands.index": PLATFORM_PAGE,
@@ -167,7 +211,10 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     "POST admin.withdrawals.retry": ADMIN_RECORD_ACTION,
 }
 
-# Per route, URL variables whose name means something else there than in Walk.values.
-VALUES = {"i18n.switch": {"code": "en"}}
+# Per route, URL variables whose name means something else there: filled with another of Walk.values' names.
+LIVE = ("live.room", "live.invite", "live.pin", "live.stats", "live.buy", "live.sheet", "live.remind_me",
+        "live_host.console", "live_host.console_stats", "live_host.start", "live_host.end", "live_host.pin_item",
+        "live_host.unpin_item")
+VALUES = {"i18n.switch": {"code": "language"}, **{endpoint: {"code": "room_code"} for endpoint in LIVE}}
 # Walked last, in this order: after them the role is someone else (a partner of brand B; signed out).
 LAST = ("POST referral.join", "POST accounts.logout")

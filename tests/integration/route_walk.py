@@ -20,6 +20,7 @@ from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
 from mall.live.rooms import RoomDetails, save_room
+from mall.live.shelf import add_to_shelf
 from mall.live.streams import parse_stream
 from mall.media.extension import media
 from mall.orders.checkout import CheckoutRequest, place_order
@@ -52,9 +53,6 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
-        self.room = save_room(session, books.brand.id, None,
-                              RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
-                                          stream=parse_stream("BV1xx411c7mD", ())), actor_id=None, now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -71,6 +69,12 @@ class Walk:
                                inviter_id=books.sharer.id, status="active", joined_at=T0)
         session.add(self.partner)
         self.manager = make.user(Role.STORE_MANAGER, store=books.store)
+        # Hosted in brand B's store by its guide: the guide and the store's manager run its console.
+        self.room = save_room(session, books.brand.id, None,
+                              RoomDetails(title="Brand B Secret Live", starts_at=utcnow() + timedelta(days=1),
+                                          stream=parse_stream("BV1xx411c7mD", ()), host_store_id=books.store.id,
+                                          host_user_id=self.guide_user.id), actor_id=None, now=utcnow())
+        self.shelf_item = add_to_shelf(session, self.room, self.product.skus[0].id, None, actor_id=None, now=utcnow())
         self.unpaid = place_order(session, CheckoutRequest(
             sku_id=self.product.skus[0].id, quantity=1, contact_name="王小明", contact_phone="13800138000",
             delivery="ship", address="上海市静安区南京西路 1 号", idempotency_key=secrets.token_urlsafe(16)),
@@ -103,6 +107,9 @@ class Walk:
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
             "room_id": self.room.id,
+            "item_id": self.shelf_item.id,
+            "room_code": self.room.code,
+            "language": "en",
             # The shop's URLs: brand B's product, its sharer's links, its store's code, a paid order's page.
             "code": self.product.code,
             "product_code": self.product.code,
@@ -154,11 +161,14 @@ def audit_count(session) -> int:
     return session.scalar(select(func.count()).select_from(AuditLog))
 
 
-def nothing_changed(db, walk):
+def nothing_changed(db, walk, *, audited_actions: bool = False):
+    """None of brand B's records changed; nor did the audit log, unless the walker may act somewhere (audited_actions:
+    a live room's hosts start it and pin its products, each action logged)."""
     db.session.expire_all()
     assert db.session.get(Withdrawal, walk.withdrawal.id).status == "requested"
     assert db.session.get(Partner, walk.pending.id).status == "pending"
     assert db.session.get(Partner, walk.books.sharer.id).status == "active"
     assert db.session.get(Refund, walk.refund.id).status == "requested"
     assert db.session.get(OrderAttribution, walk.order.id).sharer_id == walk.books.sharer.id
-    assert audit_count(db.session) == walk.audit_entries
+    if not audited_actions:
+        assert audit_count(db.session) == walk.audit_entries
