@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mall.config import Config
 from mall.csp import CSP
 from mall.database import configure_sqlite
-from mall.extensions import babel, csrf, db, login_manager, migrate, talisman
+from mall.extensions import babel, cache, csrf, db, login_manager, migrate, talisman
 from mall.ids import IdConverter
 from mall.media.extension import media, media_image_sources
 from mall.startup import resolve as resolve_settings
@@ -31,6 +31,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     resolve_settings(app.config)  # raises ConfigError: production without its secrets never serves
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this host never drops a connection; the ping would be one more query on every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
 
     import mall.models  # noqa: F401  (registers every table)
     from mall import errors, metrics, subscribers, unit_of_work
@@ -88,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    cache.init_app(app)
     media.init_app(app)
     from mall.i18n import select_locale
 
@@ -108,22 +112,28 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from mall.accounts.routes import bp as accounts_bp
     from mall.admin import bp as admin_bp
+    from mall.content.routes import bp as content_bp
     from mall.i18n import bp as i18n_bp
     from mall.live.console import bp as live_host_bp
     from mall.live.manage import bp as live_manage_bp
     from mall.live.routes import bp as live_bp
     from mall.partner.routes import bp as partner_bp
+    from mall.partner.share import bp as share_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
+    from mall.sharing import links
+    from mall.sharing.routes import bp as sharing_bp
     from mall.shop.lookup_routes import bp as lookup_bp
     from mall.shop.order_routes import bp as orders_bp
     from mall.shop.routes import bp as catalog_bp
     from mall.sms.routes import bp as sms_bp
+    from mall.storefront.routes import bp as storefront_bp
 
     for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp,
-               lookup_bp, live_bp, live_host_bp, live_manage_bp):
+               lookup_bp, live_bp, live_host_bp, live_manage_bp, share_bp, sharing_bp, content_bp, storefront_bp):
         app.register_blueprint(bp)
+    links.init_app(app)
     # The mock "bank" (its payment page and test cards) exists only where it is the chosen provider:
     # always in development, in production only if PAYMENT_PROVIDER=mock is set on purpose.
     if app.config["PAYMENT_PROVIDER"] == "mock":

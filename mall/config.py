@@ -65,6 +65,17 @@ class Config:
     # lets media load from the room's host only). Embeds come from the providers in mall/live/streams.py.
     LIVE_MEDIA_HOSTS = _list("LIVE_MEDIA_HOSTS")
 
+    # Page cache (mall/page_cache.py, Flask-Caching): anonymous visitors' product pages, rendered once and
+    # served for PAGE_CACHE_SECONDS (how old stock and "recent orders" may be; prices are part of the key, so a
+    # price change shows at once). SimpleCache keeps pages in each worker's memory; production with several
+    # hosts sets CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://host:6379/1?socket_timeout=0.2 (a slow
+    # Redis then costs a render, never an error). 0 turns the cache off.
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 3)
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mall:")
+    CACHE_THRESHOLD = 2000  # SimpleCache: pages kept per worker (a product page is about 10 KB)
+
     # Rate limits (mall/ratelimits.py), in Flask-Limiter's syntax. The counters live in the storage:
     # memory:// counts in each process, so several hosts or gunicorn workers would each count alone;
     # production sets RATELIMIT_STORAGE_URI=redis://host:6379/0, shared by every host.
@@ -108,6 +119,8 @@ class TestConfig(Config):
     # Limits stay on in tests (tests/conftest.py resets the counters between tests), in this process only.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # Off: tests read pages right after changing stock; tests/integration/test_page_cache.py turns it on.
+    PAGE_CACHE_SECONDS = 0
     # The test client's default host, so the absolute URLs tests see are the ones it can open.
     PUBLIC_BASE_URL = "http://localhost"
     ALLOWED_HOSTS = ()

@@ -5,6 +5,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+# Execution option of a connection whose transaction only reads (see reads_only): SQLite begins it DEFERRED.
+READ_ONLY = "mall_read_only"
+
 
 def plain_session(session) -> Session:
     """The Session behind db.session (a scoped_session proxies most, not all, of its methods: in_transaction)."""
@@ -44,4 +47,15 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that only reads needs no write lock: in WAL mode it reads its snapshot while a writer
+        # works, instead of queueing behind every checkout.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def reads_only(session) -> None:
+    """Declare, before its first query, that this transaction will not write. On SQLite it then begins
+    DEFERRED (no write lock, readers never wait for writers); a write in it would risk SQLITE_BUSY on the
+    lock upgrade, so only pages that never write (not even a touch) declare it. No effect on PostgreSQL."""
+    session = plain_session(session)
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={READ_ONLY: True})

@@ -13,6 +13,7 @@ from mall.accounts.models import Role, User
 from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_content import load_demo_content
 from mall.demo_live import LIVE, REPLAY, SOON, load_demo_live
 from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
@@ -59,6 +60,7 @@ def load_demo() -> str:
         _product(session, brands[item.brand], item, position, now)
     unit_of_work.commit(session)
     load_demo_partners(session, now)
+    load_demo_content(session, now)
     orders = load_demo_orders(session, now)
     unit_of_work.commit(session)
     load_demo_live(session, now)
@@ -149,6 +151,7 @@ def summary(session, orders: int) -> str:
     lines += [
         "Share links to try (partner 孙悦 invited 郑晓 and 冯佳; 张小雨 is a guide of the Jing'an store):",
         f"  {url}/p/H7SMB8Y/SYTEA2   {url}/shop/ZXTEA3   {url}/p/9PWSHDF/GDZXY8   {url}/s/{STORE_CODES[0]}",
+        f"  {url}/shop/SYTEA2 (孙悦's storefront)   {url}/c/CTSPRG2/SYTEA2 (a content item)",
         f"Live rooms: live {url}/l/{LIVE} (invite link {url}/l/{LIVE}/SYTEA2, host console {url}/l/{LIVE}/host "
         f"as 张小雨), scheduled {url}/l/{SOON}, ended with replay {url}/l/{REPLAY}",
         f"Text messages (one-time codes) of the mock SMS provider: {url}/dev/sms",

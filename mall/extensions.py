@@ -1,5 +1,6 @@
 """Extensions are created once here and bound to the app in create_app."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +29,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
+cache = Cache()  # whole pages for anonymous visitors (mall/page_cache.py)

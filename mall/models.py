@@ -14,6 +14,7 @@ from mall.commission.models import (  # noqa: F401
                                     Withdrawal,
 )
 from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
+from mall.content.models import ContentEvent, ContentImage, ContentItem, ContentOrder  # noqa: F401
 from mall.live.models import LiveOrder, LiveReminder, LiveRoom, LiveViewer, ShelfItem  # noqa: F401
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.orders.settings import OrderSettings  # noqa: F401
@@ -23,3 +24,4 @@ from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
 from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401
+from mall.storefront.models import Storefront, StorefrontPick  # noqa: F401

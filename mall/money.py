@@ -1,6 +1,7 @@
 """Money is integer fen end to end; this module owns parsing, formatting and rounding."""
 import re
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
@@ -14,6 +15,8 @@ def yuan(fen: int) -> Decimal:
     return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"))
 
 
+# A page shows the same few prices many times, and Babel's formatting is costly: kept per (fen, locale).
+@lru_cache(maxsize=8192)
 def format_fen(fen: int | None, locale: str = "zh_CN") -> str:
     """¥1,234.50 in every locale: the shop sells in yuan whatever the reader's language."""
     if fen is None:

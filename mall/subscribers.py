@@ -11,6 +11,7 @@ def register() -> None:
 
     spend.provide(spent_with_brand)  # the partner rule "has spent ¥X" asks orders (referral sits below it)
     import mall.commission.subscribers  # noqa: F401  (plans, accrues, voids and reverses commission)
+    import mall.content.subscribers  # noqa: F401  (content items' orders and GMV; after commission's attribution)
     import mall.live.subscribers  # noqa: F401  (a live room's orders and GMV; after commission: reads attribution)
     import mall.orders.guest_orders  # noqa: F401  (gives a verified phone's guest orders to its account)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)

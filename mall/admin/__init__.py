@@ -10,6 +10,7 @@ from flask import Blueprint
 from mall.admin.access import require_brand_admin
 from mall.admin.audit_log.routes import bp as audit_bp
 from mall.admin.brands.routes import bp as brands_bp
+from mall.admin.content.routes import bp as content_bp
 from mall.admin.home.routes import bp as home_bp
 from mall.admin.labels import admin_label
 from mall.admin.live.routes import bp as live_bp
@@ -25,7 +26,7 @@ from mall.admin.withdrawals.routes import bp as withdrawals_bp
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_brand_admin)
 for area in (home_bp, orders_bp, withdrawals_bp, products_bp, partners_bp, rules_bp, stores_bp, audit_bp, reports_bp,
-             brands_bp, users_bp, live_bp):
+             brands_bp, users_bp, live_bp, content_bp):
     bp.register_blueprint(area)
 
 

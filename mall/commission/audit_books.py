@@ -22,7 +22,7 @@ restored dump, a trigger disabled by hand, or a bug that posted a wrong but bala
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from mall.commission.ledger import ACCRUAL, AVAILABLE, DEBT, PENDING, REVERSAL, WITHDRAWING, WITHDRAWN
 from mall.commission.models import Account, CommissionShare, LedgerEntry, LedgerTransaction, Withdrawal
@@ -30,6 +30,7 @@ from mall.commission.settings import BP_PER_UNIT
 from mall.orders.models import OrderLine
 
 LIMIT = 50  # violations listed per check; the count is always complete
+STREAM_ROWS = 10_000
 
 
 @dataclass
@@ -65,58 +66,78 @@ def audit_books(session) -> AuditReport:
                         _shares_match_entries(session), _withdrawals_match_entries(session)])
 
 
+def _stream(session, query):
+    """Rows read as they come (a server-side cursor on PostgreSQL): memory stays flat over 10,000,000 entries."""
+    return session.execute(query.execution_options(yield_per=STREAM_ROWS))
+
+
+def _count(session, query) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
 def _transactions_balance(session) -> Check:
     check = Check("every transaction balances")
-    sums = select(LedgerTransaction.id, LedgerTransaction.key, func.coalesce(func.sum(LedgerEntry.amount_fen), 0),
-                  func.count(LedgerEntry.id)).outerjoin(LedgerEntry).group_by(LedgerTransaction.id,
-                                                                               LedgerTransaction.key)
-    for _tx_id, key, total, entries in session.execute(sums):
-        check.checked += 1
-        if entries < 2 or total != 0:
-            check.fail(f"transaction {key}: {entries} entries summing to {total}")
+    total, entries = func.coalesce(func.sum(LedgerEntry.amount_fen), 0), func.count(LedgerEntry.id)
+    check.checked = _count(session, select(LedgerTransaction.id))
+    wrong = (select(LedgerTransaction.key, total, entries).outerjoin(LedgerEntry)
+             .group_by(LedgerTransaction.id, LedgerTransaction.key).having((entries < 2) | (total != 0)))
+    for key, fen, count in _stream(session, wrong):
+        check.fail(f"transaction {key}: {count} entries summing to {fen}")
     return check
 
 
 def _cached_balances(session) -> Check:
     check = Check("cached balances equal the sum of entries")
-    sums = dict(session.execute(select(LedgerEntry.account_id, func.sum(LedgerEntry.amount_fen))
-                                .group_by(LedgerEntry.account_id)).all())
-    for acct in session.scalars(select(Account).order_by(Account.id)):
-        check.checked += 1
-        expected = int(sums.get(acct.id) or 0)
-        label = f"account {acct.id} ({acct.owner_kind} {acct.owner_id} {acct.kind})"
-        if acct.balance_fen != expected:
-            check.fail(f"{label}: balance {acct.balance_fen}, entries sum to {expected}")
-        if acct.kind == "debt" and acct.balance_fen > 0 or \
-                acct.kind in (PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN) and acct.balance_fen < 0:
-            check.fail(f"{label}: balance {acct.balance_fen} has the wrong sign")
+    sums = (select(LedgerEntry.account_id, func.sum(LedgerEntry.amount_fen).label("fen"))
+            .group_by(LedgerEntry.account_id).subquery())
+    expected = func.coalesce(sums.c.fen, 0)
+    assets = Account.kind.in_((PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN))
+    check.checked = _count(session, select(Account.id))
+    wrong = (select(Account.id, Account.owner_kind, Account.owner_id, Account.kind, Account.balance_fen, expected)
+             .outerjoin(sums, sums.c.account_id == Account.id)
+             .where((Account.balance_fen != expected) | ((Account.kind == "debt") & (Account.balance_fen > 0))
+                    | (assets & (Account.balance_fen < 0)))
+             .order_by(Account.id))
+    for account_id, owner_kind, owner_id, kind, balance, fen in _stream(session, wrong):
+        label = f"account {account_id} ({owner_kind} {owner_id} {kind})"
+        if balance != fen:
+            check.fail(f"{label}: balance {balance}, entries sum to {fen}")
+        if kind == "debt" and balance > 0 or kind in (PENDING, AVAILABLE, WITHDRAWING, WITHDRAWN) and balance < 0:
+            check.fail(f"{label}: balance {balance} has the wrong sign")
     return check
 
 
 def _entries_trace(session) -> Check:
     check = Check("every entry traces to an order line or a withdrawal")
-    rows = session.execute(
-        select(LedgerEntry.id, LedgerTransaction.key, LedgerTransaction.order_id, LedgerTransaction.withdrawal_id,
-               LedgerEntry.share_id, CommissionShare.order_id)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .outerjoin(CommissionShare, CommissionShare.id == LedgerEntry.share_id))
-    for entry_id, key, order_id, withdrawal_id, share_id, share_order_id in rows:
-        check.checked += 1
+    check.checked = _count(session, select(LedgerEntry.id))
+    tx, share = LedgerTransaction, CommissionShare
+    wrong = (select(LedgerEntry.id, tx.key, LedgerEntry.share_id)
+             .join(tx, tx.id == LedgerEntry.transaction_id)
+             .outerjoin(share, share.id == LedgerEntry.share_id)
+             .where(or_(and_(LedgerEntry.share_id.is_not(None),
+                             or_(tx.order_id.is_(None), share.order_id.is_(None), share.order_id != tx.order_id)),
+                        and_(LedgerEntry.share_id.is_(None), tx.withdrawal_id.is_(None))))
+             .order_by(LedgerEntry.id))
+    for entry_id, key, share_id in _stream(session, wrong):
         if share_id is not None:
-            if order_id is None or share_order_id != order_id:
-                check.fail(f"entry {entry_id} of {key}: its share belongs to another order")
-        elif withdrawal_id is None:
+            check.fail(f"entry {entry_id} of {key}: its share belongs to another order")
+        else:
             check.fail(f"entry {entry_id} of {key}: neither an order line nor a withdrawal")
     return check
 
 
 def _shares_are_floor_of_ratio(session) -> Check:
     check = Check("each share is floor(line base x its ratio)")
-    rows = session.execute(select(CommissionShare.id, CommissionShare.base_fen, CommissionShare.ratio_bp,
-                                  CommissionShare.amount_fen, OrderLine.total_fen)
-                           .join(OrderLine, OrderLine.id == CommissionShare.line_id))
-    for share_id, base, ratio_bp, amount, line_total in rows:
-        check.checked += 1
+    share = CommissionShare
+    joined = select(share.id).join(OrderLine, OrderLine.id == share.line_id)
+    check.checked = _count(session, joined)
+    # Integers on both databases: the division truncates, which for these non-negative amounts is floor.
+    wrong = (select(share.id, share.base_fen, share.ratio_bp, share.amount_fen, OrderLine.total_fen)
+             .join(OrderLine, OrderLine.id == share.line_id)
+             .where((share.base_fen != OrderLine.total_fen)
+                    | (share.amount_fen != share.base_fen * share.ratio_bp // BP_PER_UNIT))
+             .order_by(share.id))
+    for share_id, base, ratio_bp, amount, line_total in _stream(session, wrong):
         if base != line_total:
             check.fail(f"share {share_id}: base {base} is not the line's total {line_total}")
         if amount != base * ratio_bp // BP_PER_UNIT:
@@ -127,15 +148,14 @@ def _shares_are_floor_of_ratio(session) -> Check:
 def _line_net_within_ratio(session) -> Check:
     check = Check("per line, net commission <= base x total ratio")
     live = CommissionShare.status.in_(("planned", "pending", "available"))
-    rows = session.execute(
-        select(OrderLine.id, OrderLine.total_fen,
-               func.sum(CommissionShare.amount_fen - CommissionShare.reversed_fen), func.sum(CommissionShare.ratio_bp))
-        .join(CommissionShare, and_(CommissionShare.line_id == OrderLine.id, live))
-        .group_by(OrderLine.id, OrderLine.total_fen))
-    for line_id, base, net, total_bp in rows:
-        check.checked += 1
-        if net * BP_PER_UNIT > base * total_bp:
-            check.fail(f"line {line_id}: net commission {net} exceeds {base} x {total_bp} bp")
+    net = func.sum(CommissionShare.amount_fen - CommissionShare.reversed_fen)
+    total_bp = func.sum(CommissionShare.ratio_bp)
+    lines = (select(OrderLine.id, OrderLine.total_fen, net, total_bp)
+             .join(CommissionShare, and_(CommissionShare.line_id == OrderLine.id, live))
+             .group_by(OrderLine.id, OrderLine.total_fen))
+    check.checked = _count(session, lines)
+    for line_id, base, fen, bp in _stream(session, lines.having(net * BP_PER_UNIT > OrderLine.total_fen * total_bp)):
+        check.fail(f"line {line_id}: net commission {fen} exceeds {base} x {bp} bp")
     return check
 
 
@@ -143,37 +163,44 @@ def _shares_match_entries(session) -> Check:
     """A share's status and amounts must be exactly what its ledger entries say."""
     check = Check("shares match their ledger entries")
     beneficiary = Account.owner_kind != "brand"
-    rows = session.execute(
-        select(LedgerEntry.share_id,
-               func.sum(case((and_(beneficiary, LedgerTransaction.kind == ACCRUAL), LedgerEntry.amount_fen), else_=0)),
-               func.sum(case((and_(beneficiary, LedgerTransaction.kind == REVERSAL), LedgerEntry.amount_fen), else_=0)),
-               func.sum(case((Account.kind == PENDING, LedgerEntry.amount_fen), else_=0)),
-               func.sum(LedgerEntry.amount_fen))
+    booked = (
+        select(LedgerEntry.share_id.label("share_id"),
+               func.sum(case((and_(beneficiary, LedgerTransaction.kind == ACCRUAL), LedgerEntry.amount_fen),
+                             else_=0)).label("accrued"),
+               func.sum(case((and_(beneficiary, LedgerTransaction.kind == REVERSAL), LedgerEntry.amount_fen),
+                             else_=0)).label("reversal"),
+               func.sum(case((Account.kind == PENDING, LedgerEntry.amount_fen), else_=0)).label("pending"),
+               func.sum(LedgerEntry.amount_fen).label("net"))
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
         .join(Account, Account.id == LedgerEntry.account_id)
-        .where(LedgerEntry.share_id.is_not(None)).group_by(LedgerEntry.share_id))
-    booked = {share_id: tuple(int(x) for x in sums) for share_id, *sums in rows}
-    for share in session.scalars(select(CommissionShare).order_by(CommissionShare.id)):
+        .where(LedgerEntry.share_id.is_not(None)).group_by(LedgerEntry.share_id)
+    ).subquery()
+    share = CommissionShare
+    rows = (select(share.id, share.status, share.amount_fen, share.reversed_fen, booked.c.share_id, booked.c.accrued,
+                   booked.c.reversal, booked.c.pending, booked.c.net)
+            .outerjoin(booked, booked.c.share_id == share.id).order_by(share.id))
+    for share_id, status, amount, reversed_fen, has_entries, *sums in _stream(session, rows):
         check.checked += 1
-        has_entries = share.id in booked
-        accrued, reversal, pending_net, net = booked.pop(share.id, (0, 0, 0, 0))
-        label = f"share {share.id} ({share.status})"
-        if share.status in ("planned", "void"):
-            if has_entries:
+        accrued, reversal, pending_net, net = (int(x or 0) for x in sums)
+        label = f"share {share_id} ({status})"
+        if status in ("planned", "void"):
+            if has_entries is not None:
                 check.fail(f"{label}: has ledger entries although it was never accrued")
             continue
-        expected_pending = share.amount_fen - share.reversed_fen if share.status == "pending" else 0
-        if accrued != share.amount_fen:
-            check.fail(f"{label}: accrued {accrued}, share amount {share.amount_fen}")
-        if -reversal != share.reversed_fen:
-            check.fail(f"{label}: reversal entries {-reversal}, share reversed {share.reversed_fen}")
+        expected_pending = amount - reversed_fen if status == "pending" else 0
+        if accrued != amount:
+            check.fail(f"{label}: accrued {accrued}, share amount {amount}")
+        if -reversal != reversed_fen:
+            check.fail(f"{label}: reversal entries {-reversal}, share reversed {reversed_fen}")
         if pending_net != expected_pending:
             check.fail(f"{label}: {pending_net} still pending in the ledger, expected {expected_pending}")
-        if share.status == "replaced" and share.reversed_fen != share.amount_fen:
+        if status == "replaced" and reversed_fen != amount:
             check.fail(f"{label}: replaced but not fully reversed")
         if net != 0:
             check.fail(f"{label}: its entries sum to {net}, not 0")
-    for share_id in booked:
+    orphans = (select(LedgerEntry.share_id).outerjoin(share, share.id == LedgerEntry.share_id)
+               .where(LedgerEntry.share_id.is_not(None), share.id.is_(None)).distinct())
+    for (share_id,) in _stream(session, orphans):
         check.fail(f"entries point at share {share_id}, which does not exist")
     return check
 

@@ -13,11 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-# Account kinds are defined beside the Account model, whose CHECK constraints are built from them; callers
-# import them from here with the rest of the ledger's vocabulary.
 from mall.commission.models import (  # noqa: F401
     ACCOUNT_KINDS,
     AVAILABLE,
@@ -33,6 +32,10 @@ from mall.commission.models import (  # noqa: F401
     LedgerEntry,
     LedgerTransaction,
 )
+
+# Account kinds are defined beside the Account model, whose CHECK constraints are built from them; callers
+# import them from here with the rest of the ledger's vocabulary.
+from mall.database import plain_session
 
 # Transaction kinds. "reversal" covers refunds and re-attributions: both take commission back.
 ACCRUAL, SETTLEMENT, REVERSAL = "accrual", "settlement", "reversal"
@@ -52,8 +55,33 @@ class Owner:
     id: int
 
 
+# Accounts already looked up in the session's current transaction: a payment or a settlement asks for the same
+# few accounts once per share. Forgotten at every commit and rollback (a savepoint's too), so an account
+# created in work that was undone is never handed out.
+_LOOKED_UP = "mall_accounts"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_the_end(session, transaction) -> None:
+    if transaction.parent is None:  # the transaction's end, not a savepoint's release
+        session.info.pop(_LOOKED_UP, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, _previous) -> None:
+    session.info.pop(_LOOKED_UP, None)
+
+
 def account(session, brand_id: int, owner_kind: str, owner_id: int, kind: str) -> Account:
     """The account, created on first use; two requests creating it at once end up with the same row."""
+    looked_up = plain_session(session).info.setdefault(_LOOKED_UP, {})
+    key = (brand_id, owner_kind, owner_id, kind)
+    if key not in looked_up:
+        looked_up[key] = _find_or_create(session, brand_id, owner_kind, owner_id, kind)
+    return looked_up[key]
+
+
+def _find_or_create(session, brand_id: int, owner_kind: str, owner_id: int, kind: str) -> Account:
     query = select(Account).where(Account.brand_id == brand_id, Account.owner_kind == owner_kind,
                                   Account.owner_id == owner_id, Account.kind == kind)
     found = session.scalars(query).first()

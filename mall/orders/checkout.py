@@ -108,12 +108,6 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
                                        store_id=store_id, note=note, total_fen=unit_fen * req.quantity, now=now)
         if not created:
             return order  # the same form, placed by a concurrent submit
-        taken = session.execute(
-            update(Sku).where(Sku.id == sku.id, Sku.stock >= req.quantity)
-            .values(stock=Sku.stock - req.quantity).execution_options(synchronize_session=False)
-        ).rowcount
-        if taken != 1:
-            raise OutOfStock()
         session.add(OrderLine(order_id=order.id, product_id=product.id, sku_id=sku.id, title=product.title,
                               sku_name=sku.name, unit_price_fen=unit_fen, quantity=req.quantity,
                               total_fen=unit_fen * req.quantity, refunded_fen=0))
@@ -123,6 +117,14 @@ def place_order(session: Session, req: CheckoutRequest, *, now: datetime,
         publish(session, OrderPlaced(order_id=order.id, brand_id=product.brand_id, buyer_user_id=req.user_id,
                                      visitor_key=req.visitor_key, now=now,
                                      live_room_id=room_sale.live_room_id if room_sale else None))
+        # The stock last: on PostgreSQL the conditional UPDATE locks the SKU's row until commit, and every
+        # buyer of a hot SKU queues on it; taken after attribution and planning, it is held only to commit.
+        taken = session.execute(
+            update(Sku).where(Sku.id == sku.id, Sku.stock >= req.quantity)
+            .values(stock=Sku.stock - req.quantity).execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            raise OutOfStock()
     return order
 
 

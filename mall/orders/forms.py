@@ -30,6 +30,7 @@ from mall.orders.checkout import IDEMPOTENCY_KEY, MAX_LINE_QUANTITY
 from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX
 from mall.orders.models import Delivery
 from mall.orders.refunds import REASON_MAX
+from mall.page_cache import Slot
 from mall.phones import normalize_phone
 
 
@@ -39,6 +40,10 @@ def _optional_int(value):
 
 def _new_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+# A cached product page gets a key of its own for every visitor (mall/page_cache.py).
+IDEMPOTENCY_KEY_SLOT = Slot("\ue000idempotency\ue000", _new_key)
 
 
 class QuantityField(IntegerField):

@@ -45,6 +45,8 @@ class Order(db.Model):
         # Reports sum paid orders of one brand by the day they were paid (mall.admin.reports.queries); on
         # PostgreSQL the amounts ride in the index, so a month of a million-order brand is an index-only scan.
         Index("ix_orders_brand_paid", "brand_id", "paid_at", postgresql_include=["id", "total_fen", "refunded_fen"]),
+        # Settlement's due orders: one brand's completed orders by when they completed (mall.commission.settlement).
+        Index("ix_orders_brand_status_completed", "brand_id", "status", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

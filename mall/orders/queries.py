@@ -4,7 +4,7 @@ import re
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from mall.orders.models import Order, OrderStatus
+from mall.orders.models import Order, OrderLine, OrderStatus
 
 # What tokens and numbers are made of (see numbers.py); anything else is not looked up at all.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -55,3 +55,12 @@ def spent_with_brand(session: Session, *, user_id: int, brand_id: int) -> int:
         select(func.coalesce(func.sum(Order.total_fen - Order.refunded_fen), 0))
         .where(Order.user_id == user_id, Order.brand_id == brand_id, Order.status.in_(SPENT_STATUSES)))
     return int(total or 0)
+
+
+def units_sold_since(brand_id: int, since) -> Select:
+    """(product_id, units) of the brand's orders paid since `since` and not cancelled or fully refunded: what
+    "hot this week" orders the share centre by."""
+    return (select(OrderLine.product_id, func.sum(OrderLine.quantity).label("units"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.brand_id == brand_id, Order.paid_at >= since, Order.status.in_(SPENT_STATUSES))
+            .group_by(OrderLine.product_id))

@@ -1,19 +1,16 @@
 """The orders tab as CSV: the same filter, one row per share, customers masked, amounts in yuan."""
-import csv
-import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from mall.csv_stream import batches, cell, csv_text
 from mall.money import yuan
 from mall.partner.labels import label, percent
 from mall.partner.queries import OrderFilter, attributed_orders, order_cards
 
-BATCH = 200
-# Excel opens a UTF-8 file as the local code page unless it starts with a byte order mark.
-BOM = "\ufeff"
+BATCH = 1000  # orders per round of share and attribution look-ups
 
 
 def _header() -> list[str]:
@@ -22,42 +19,22 @@ def _header() -> list[str]:
             _("Status"), _("Why"), _("Channel"), _("Binding mode")]
 
 
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: product titles and names are not ours to trust.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def csv_lines(session: Session, partner_id: int, flt: OrderFilter, tz: tzinfo) -> Iterator[str]:
-    """The CSV text, a batch of orders at a time, so a long history never sits in memory."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The CSV text, streamed from one query, so a long history never sits in memory."""
+    return csv_text(_header(), _rows(session, partner_id, attributed_orders(partner_id, flt, tz), tz))
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
 
-    writer.writerow(_header())
-    yield BOM + flush()
-    query = attributed_orders(partner_id, flt, tz)
-    offset = 0
-    while True:
-        orders = list(session.scalars(query.limit(BATCH).offset(offset)))
+def _rows(session: Session, partner_id: int, query, tz: tzinfo) -> Iterator[list]:
+    for orders in batches(session, query, BATCH):
         for card in order_cards(session, partner_id, orders):
             for line in card.lines:
                 for share in line.shares:
-                    writer.writerow([
-                        card.number, _local(card.created_at, tz), _cell(card.customer_name), card.customer_phone,
-                        _cell(line.title), _cell(line.sku_name), line.quantity, yuan(line.total_fen),
-                        label(share.role, "role"), percent(share.ratio_bp), yuan(share.amount_fen),
-                        yuan(share.reversed_fen), label(share.status, "share_status"),
-                        label(card.reason, "reason"), label(card.channel, "channel"),
-                        label(card.binding_mode, "binding_mode")])
-        yield flush()
-        if len(orders) < BATCH:
-            return
-        offset += BATCH
+                    yield [card.number, _local(card.created_at, tz), cell(card.customer_name), card.customer_phone,
+                           cell(line.title), cell(line.sku_name), line.quantity, yuan(line.total_fen),
+                           label(share.role, "role"), percent(share.ratio_bp), yuan(share.amount_fen),
+                           yuan(share.reversed_fen), label(share.status, "share_status"),
+                           label(card.reason, "reason"), label(card.channel, "channel"),
+                           label(card.binding_mode, "binding_mode")]
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:

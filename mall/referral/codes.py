@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from mall.catalog.models import Store
-from mall.codes import ALPHABET
+from mall.codes import ALPHABET, pasted_code
 from mall.referral.models import Partner
 
 PARTNER_CODE_SIZE = 6
@@ -15,7 +15,7 @@ def normalise_code(raw: str | None) -> str | None:
     Codes never contain 0 O 1 I L U, so input with them is a mistyped or foreign code: rejecting it
     early means it can never silently match someone else's code.
     """
-    code = "".join((raw or "").split()).replace("-", "").upper()
+    code = pasted_code(raw)
     if not code or len(code) > MAX_CODE or any(ch not in ALPHABET for ch in code):
         return None
     return code

@@ -47,13 +47,16 @@ class Touch(db.Model):
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
-    channel: Mapped[str] = mapped_column(String(12))  # link | storefront | store_code | live
+    channel: Mapped[str] = mapped_column(String(12))  # link | storefront | store_code | live | content
     target: Mapped[str] = mapped_column(String(40), default="")  # e.g. "product:ABC1234", "home"
     # The room of a live invitation (channel "live"); a string key, so referral never imports mall.live.
     live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"))
     visitor_key: Mapped[str] = mapped_column(String(40))  # the signed visitor cookie's id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The content item (内容池) whose link was opened: its statistics count visits and orders through it.
+    # A string reference, so referral never imports mall.content.
+    content_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"), index=True)
 
     partner = relationship("Partner")
 

@@ -13,7 +13,7 @@ ERROR = "m"
 PAGE_SCALE = 3  # about 3 cm on screen: small enough for a list, still scans from a phone
 PNG_SCALE = 10  # sharp when printed on a poster or a counter card
 # What a QR code may point at: pages of this mall that are meant to be shared, nothing else.
-SHAREABLE = {"referral.product_link", "referral.home_link", "referral.storefront", "referral.join",
+SHAREABLE = {"referral.product_link", "referral.home_link", "storefront.page", "content.item", "referral.join",
              "referral.store_code", "catalog.product", "catalog.brand", "catalog.home", "live.room", "live.invite"}
 PATH = re.compile(r"/[A-Za-z0-9/_-]{0,62}")
 

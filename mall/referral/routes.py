@@ -1,15 +1,15 @@
-"""Share links, storefronts, store codes, invitations, the share centre and QR images.
+"""Share links, store codes, invitations and QR images (the share centre is mall.partner.share, storefronts
+mall.storefront).
 
 A link that no longer leads anywhere (unknown code, another brand) still takes the visitor to the
 product or home page: a stale link in a chat must never show an error.
 """
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from mall import unit_of_work
-from mall.catalog.listing import published_products, tiles
-from mall.catalog.pages import published_product_by_code
+from mall.catalog.pages import published_product_ref
 from mall.clock import utcnow
 from mall.extensions import db
 from mall.privacy import mask_name
@@ -19,14 +19,11 @@ from mall.referral.forms import JoinForm
 from mall.referral.service import (
     PartnerError,
     become_partner,
-    ensure_guide_partner,
     partner_by_code,
     partner_of,
-    partners_of_user,
     record_visit,
     store_by_code,
 )
-from mall.referral.share_links import partner_links, product_links
 from mall.referral.visitor import get_or_set_visitor_key
 from mall.urls import public_url, public_url_for_path
 
@@ -53,7 +50,7 @@ def _visit(brand_id: int, **kw) -> None:
 
 @bp.get("/p/<product_code>/<partner_code>")
 def product_link(product_code: str, partner_code: str):
-    product = published_product_by_code(db.session, product_code)
+    product = published_product_ref(db.session, product_code)
     if product is None:
         return redirect(url_for("catalog.home"))
     _visit(product.brand_id, partner_code=partner_code, channel="link", target=f"product:{product.code}")
@@ -67,21 +64,6 @@ def home_link(partner_code: str):
         return redirect(url_for("catalog.home"))
     _visit(partner.brand_id, partner_code=partner.code, channel="link", target="home")
     return redirect(url_for("catalog.brand", slug=partner.brand.slug))
-
-
-@bp.get("/shop/<partner_code>")
-def storefront(partner_code: str):
-    partner = partner_by_code(db.session, partner_code)
-    if partner is None:
-        return redirect(url_for("catalog.home"))
-    brand, sharer_name = partner.brand, mask_name(partner.user.name)
-    if not request.headers.get("HX-Request"):  # turning pages is not another visit
-        _visit(partner.brand_id, partner_code=partner.code, channel="storefront", target="storefront")
-    page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
-    context = dict(brand=brand, sharer_name=sharer_name, page=page, tiles=tiles(page.items, now=utcnow()))
-    if request.headers.get("HX-Request"):
-        return render_template("referral/_storefront_grid.html", **context)
-    return render_template("referral/storefront.html", **context)
 
 
 @bp.get("/s/<store_code>")
@@ -137,38 +119,9 @@ def join(partner_code: str):
         else:
             if partner.status == "active":
                 flash(_("Welcome! You are now a partner of %(brand)s.", brand=inviter.brand.name), "success")
-                return redirect(url_for("referral.share", brand=inviter.brand.slug))
+                return redirect(url_for("share.centre", brand=inviter.brand.slug))
             flash(_("Thank you! %(brand)s will review your request.", brand=inviter.brand.name), "success")
             return redirect(url_for("referral.join", partner_code=inviter.code))
     mine = partner_of(db.session, user_id=current_user.id, brand_id=inviter.brand_id)
     return render_template("referral/join.html", form=form, error=error, inviter=inviter, brand=inviter.brand,
                            inviter_name=mask_name(inviter.user.name), mine=mine)
-
-
-@bp.get("/partner/share")
-@login_required
-def share():
-    ensure_guide_partner(db.session, user_id=current_user.id, now=utcnow())
-    memberships = partners_of_user(db.session, current_user.id)
-    if not memberships:
-        return render_template("referral/share.html", partner=None, memberships=[])
-    slug = request.args.get("brand")
-    partner = next((p for p in memberships if p.brand.slug == slug), None) if slug else memberships[0]
-    if partner is None:
-        abort(404)
-    context = dict(partner=partner, memberships=memberships)
-    if partner.status == "active":
-        page = db.paginate(published_products(partner.brand_id), page=_page_number(), per_page=SHARE_PER_PAGE,
-                           error_out=False)
-        context.update(page=page, products=product_links(partner, page.items))
-        if request.headers.get("HX-Request"):
-            return render_template("referral/_share_products.html", **context)
-        context.update(links=partner_links(partner, store=_guide_store(partner)))
-    return render_template("referral/share.html", **context)
-
-
-def _guide_store(partner):
-    user = current_user
-    if user.role == "guide" and user.brand_id == partner.brand_id and user.store is not None:
-        return user.store
-    return None

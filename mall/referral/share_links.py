@@ -34,7 +34,7 @@ def partner_links(partner: Partner, *, store: Store | None = None) -> list[Share
     """Home, storefront and invitation links; a guide also gets the store code (门店码)."""
     links = [
         _link("home", _l("Brand home page"), "referral.home_link", partner_code=partner.code),
-        _link("shop", _l("My storefront"), "referral.storefront", partner_code=partner.code),
+        _link("shop", _l("My storefront"), "storefront.page", partner_code=partner.code),
         _link("join", _l("Invite a new partner"), "referral.join", partner_code=partner.code),
     ]
     if store is not None:

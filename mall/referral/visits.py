@@ -23,7 +23,7 @@ from mall.referral.settings import binding_rule, referral_settings_for
 
 def record_visit(session, *, brand_id: int, partner_code: str | None = None, store_code: str | None = None,
                  channel: str, target: str, visitor_key: str, user_id: int | None = None,
-                 now: datetime) -> Touch | None:
+                 content_item_id: int | None = None, now: datetime) -> Touch | None:
     """Record the touch and apply the brand's binding rule; None when no code belongs to this brand.
 
     A stale or foreign code is not an error: the visitor still gets the page, we just learn nothing.
@@ -40,7 +40,8 @@ def record_visit(session, *, brand_id: int, partner_code: str | None = None, sto
     # A guide's link carries the guide's store as well as the guide.
     store_id = store.id if store is not None else (fact.guide_store_id if fact else None)
     touch = Touch(brand_id=brand_id, partner_id=partner.id if partner else None, store_id=store_id,
-                  channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id, created_at=now)
+                  channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id, created_at=now,
+                  content_item_id=content_item_id)
     session.add(touch)
     session.flush()
 

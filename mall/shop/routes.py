@@ -1,13 +1,16 @@
 """Catalog pages: the home page, a brand's page and the short product page at /p/<code>."""
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
+from mall import page_cache
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
-from mall.catalog.pages import published_product_by_code
+from mall.catalog.pages import product_page_freshness, published_product_by_code
 from mall.clock import utcnow
+from mall.database import reads_only
 from mall.extensions import db
 from mall.live.queries import rooms_for_home
-from mall.orders.forms import checkout_form_for
+from mall.orders.forms import IDEMPOTENCY_KEY_SLOT, checkout_form_for
 from mall.orders.quote import quote_for_form, step_of
 from mall.orders.social_proof import product_page
 from mall.referral.crediting import credit_for_checkout
@@ -32,6 +35,7 @@ def favicon():
 
 @bp.get("/")
 def home():
+    reads_only(db.session)
     page = db.paginate(published_products(), page=_page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=utcnow()),
                            brands=all_brands(db.session), rooms=rooms_for_home(db.session) if page.page == 1 else [])
@@ -39,6 +43,7 @@ def home():
 
 @bp.get("/b/<slug>")
 def brand(slug: str):
+    reads_only(db.session)
     brand = brand_by_slug(db.session, slug) or abort(404)
     page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
     return render_template("catalog/brand.html", brand=brand, stores=brand_stores(db.session, brand.id),
@@ -47,11 +52,26 @@ def brand(slug: str):
 
 @bp.get("/p/<code>")
 def product(code: str):
-    product = published_product_by_code(db.session, code) or abort(404)
+    reads_only(db.session)
     now = utcnow()
+    freshness = product_page_freshness(db.session, code, now=now) if page_cache.cacheable() else None
+    key = None
+    if freshness is not None:
+        # The pickup store offered first is this visitor's (their guide's): part of the key, like the prices.
+        pickup_store_id = _guide_store(freshness.brand_id, now)
+        key = page_cache.page_key(f"{freshness.fingerprint}:{pickup_store_id}")
+        if html := page_cache.cached(key, (page_cache.CSRF_TOKEN, IDEMPOTENCY_KEY_SLOT)):
+            return html
+    product = published_product_by_code(db.session, code) or abort(404)
+    if freshness is None:
+        pickup_store_id = _guide_store(product.brand_id, now)
     context = product_page(db.session, product, now=now)
-    form = checkout_form_for(product, context["stores"], now=now, pickup_store_id=_guide_store(product, now))
-    return render_template("catalog/product.html", **context, form=form, quote=quote_for_form(product, form, now=now))
+    form = checkout_form_for(product, context["stores"], now=now, pickup_store_id=pickup_store_id)
+    html = render_template("catalog/product.html", **context, form=form, quote=quote_for_form(product, form, now=now))
+    if key:
+        page_cache.store(key, html, {page_cache.CSRF_TOKEN: generate_csrf(),
+                                     IDEMPOTENCY_KEY_SLOT: form.idempotency_key.data}, freshness.max_seconds)
+    return html
 
 
 @bp.post("/p/<code>/sheet")
@@ -75,12 +95,12 @@ def sheet(code: str):
     return response
 
 
-def _guide_store(product, now) -> int | None:
+def _guide_store(brand_id: int, now) -> int | None:
     """The store of the guide (or store code) this buyer came through: the pickup store to offer first."""
     user_id = current_user.id if current_user.is_authenticated else None
     visitor = get_visitor_key()
     if user_id is None and visitor is None:
         return None
-    credit = credit_for_checkout(db.session, brand_id=product.brand_id, buyer_user_id=user_id, visitor_key=visitor,
+    credit = credit_for_checkout(db.session, brand_id=brand_id, buyer_user_id=user_id, visitor_key=visitor,
                                  levels=1, self_purchase=True, now=now)
     return credit.store_id

@@ -215,6 +215,8 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
 LIVE = ("live.room", "live.invite", "live.pin", "live.stats", "live.buy", "live.sheet", "live.remind_me",
         "live_host.console", "live_host.console_stats", "live_host.start", "live_host.end", "live_host.pin_item",
         "live_host.unpin_item")
-VALUES = {"i18n.switch": {"code": "language"}, **{endpoint: {"code": "room_code"} for endpoint in LIVE}}
+VALUES = {"i18n.switch": {"code": "language"}, **{endpoint: {"code": "room_code"} for endpoint in LIVE},
+          "live.buy": {"code": "room_code", "item_id": "shelf_item_id"},
+          "live.sheet": {"code": "room_code", "item_id": "shelf_item_id"}}
 # Walked last, in this order: after them the role is someone else (a partner of brand B; signed out).
 LAST = ("POST referral.join", "POST accounts.logout")

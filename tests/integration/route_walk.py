@@ -32,6 +32,7 @@ from tests.integration.admin_support import EN
 from tests.integration.commission_support import T0, Books, days
 from tests.integration.media_support import unique_png
 from tests.integration.payment_support import start_payment
+from tests.integration.sharing_support import content_item
 
 
 class Walk:
@@ -53,6 +54,7 @@ class Walk:
         self.recent = books.paid_order([(20000, 1)], at=utcnow() - timedelta(hours=1))  # inside the reports' range
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
+        self.content_item = content_item(make, books.brand, title="Brand B Secret Post")
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -88,7 +90,7 @@ class Walk:
     def secrets(self) -> list[str]:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
-                self.store.name, self.brand.name, "Brand B Secret Reason"]
+                self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post"]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new route with a new variable name adds it here (a name that
@@ -107,7 +109,8 @@ class Walk:
             "job_id": self.import_job.id,
             "brand_id": self.brand.id,
             "room_id": self.room.id,
-            "item_id": self.shelf_item.id,
+            "item_id": self.content_item.id,
+            "shelf_item_id": self.shelf_item.id,
             "room_code": self.room.code,
             "language": "en",
             # The shop's URLs: brand B's product, its sharer's links, its store's code, a paid order's page.

@@ -102,3 +102,20 @@ def test_every_recorded_action_is_in_the_filter(client, make, login_as, db):
     html = audit_page(client)
     for action in recorded:
         assert f'value="{action}"' in html
+
+
+def test_a_live_rooms_life_reads_in_words_with_its_title_and_host_store(client, make, login_as, db):
+    from tests.integration.live_support import Room
+
+    shop = Room(make, db.session)
+    shop.start()
+    shop.pin(shop.live_item)
+    login_as(shop.admin)
+    page = text(audit_page(client))
+    assert "Live room started Live room Spring Tasting" in page
+    assert "Product pinned in a live room Live room Spring Tasting" in page
+    assert "Product put on a live room's shelf" in page and "Live price — → ¥79.00" in page
+    assert "State Scheduled → Live now" in page
+    assert "Host store — → Jing'an" in page  # the creation names the store, not its id
+    for raw in ("live_room.", f"live_room:{shop.room.id}", "live_price_fen", "host_store_id"):
+        assert raw not in page

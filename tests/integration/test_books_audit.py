@@ -82,3 +82,17 @@ def test_report_counts_what_it_checked(books, db):
     report = audit_books(db.session)
     assert report.ok
     assert all(check.checked > 0 for check in report.checks)
+
+
+def test_floor_of_ratio_is_checked_in_integers(make, db):
+    """The check runs in SQL: a share rounded down is right, one a fen above the floor is caught."""
+    books = Books(make, db.session)
+    books.paid_order([(3333, 3)])
+    shares = db.session.scalars(select(CommissionShare)).all()
+    assert any(share.base_fen * share.ratio_bp % 10000 for share in shares)  # a remainder was dropped
+    floor = next(c for c in audit_books(db.session).checks if c.name == "each share is floor(line base x its ratio)")
+    assert floor.ok and floor.checked == len(shares)
+    db.session.execute(update(CommissionShare).where(CommissionShare.id == shares[0].id)
+                       .values(amount_fen=CommissionShare.amount_fen + 1))
+    floor = next(c for c in audit_books(db.session).checks if c.name == "each share is floor(line base x its ratio)")
+    assert floor.count == 1 and f"share {shares[0].id}:" in floor.violations[0]

@@ -257,3 +257,26 @@ def test_a_signed_in_buyer_owns_the_order(client, make, db, login_as):
     product = make.product()
     submit(client, product)
     assert orders(db)[0].user_id == user.id
+
+
+def test_the_stock_row_is_the_last_thing_checkout_writes(client, make, db):
+    """The SKU's row stays locked from its UPDATE to the commit: nothing else of the order may come after it."""
+    from sqlalchemy import event
+
+    product = make.product(skus=(("Default", 9900, 5),))
+    data = open_sheet(client, product)
+    writes = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement.split()[0:3])
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        response = client.post(f"/p/{product.code}/buy", data=data, headers=EN)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert response.status_code == 303
+    position = next(i for i, w in enumerate(writes) if w[0].upper() == "UPDATE" and w[1] == "skus")
+    assert not [w for w in writes[position + 1:] if w[0].upper() == "INSERT" and w[2].startswith(("order", "commission"))]
+    assert stock(db, product.skus[0].id) == 4

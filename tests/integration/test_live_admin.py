@@ -140,8 +140,8 @@ def test_the_store_manager_of_the_host_store_may_host(client, login_as, make, ro
 
 def test_the_share_centre_lists_an_invite_link_per_room(client, login_as, db, room):
     login_as(room.sharer.user)
-    page = client.get(f"/partner/share?brand={room.brand.slug}", headers=EN).get_data(as_text=True)
-    assert "Live rooms" in page
+    page = client.get(f"/partner/share?brand={room.brand.slug}&tab=live", headers=EN).get_data(as_text=True)
+    assert "Live rooms" in page  # the share centre's live-rooms tab
     assert f"/l/{room.room.code}/{room.sharer.code}" in page and 'data-copy="link-l-' in page
     assert "<svg" in page  # its QR code
 

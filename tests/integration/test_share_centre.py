@@ -26,10 +26,12 @@ def test_share_centre_lists_links_with_qr_codes(db, make, client, login_as):
     for path in (f"/r/{me.code}", f"/shop/{me.code}", f"/join/{me.code}", f"/p/{product.code}/{me.code}"):
         assert len(path) < 32
         assert f'value="http://localhost{path}"' in html, path  # a select-all field to copy from
+    for path in (f"/r/{me.code}", f"/shop/{me.code}", f"/join/{me.code}"):
         assert f"/qr.png?u={path}" in html, path
+    assert f"/partner/posters/product/{product.code}.png" in html  # a product is shared as a poster, not a bare QR
     assert "Oolong Tea" in html and "Hidden Draft" not in html
-    assert html.count('<svg viewBox=') == 4 and 'class="qr"' in html
-    assert html.count("data-copy=") == 4
+    assert html.count('<svg viewBox=') == 3 and 'class="qr"' in html
+    assert html.count("data-copy=") == 3 + 2  # each link; the product's link and its ready text
     assert " style=" not in html and "<script>" not in html  # CSP: no inline styles or scripts
     assert "/s/" not in html  # not a guide: no store code
 
@@ -51,10 +53,10 @@ def test_share_centre_pages_products_and_serves_the_fragment_to_htmx(db, make, c
     me = partner(make, brand)
     login_as(me.user)
     first = page(client)
-    assert first.count("/qr.png?u=/p/") == 10 and 'rel="next"' in first
+    assert first.count('class="share-card"') == 10 and 'rel="next"' in first
     fragment = client.get(f"/partner/share?brand={brand.slug}&page=2", headers={**EN, "HX-Request": "true"})
     html = fragment.get_data(as_text=True)
-    assert "<html" not in html and html.count("/qr.png?u=/p/") == 2 and 'id="share-products"' in html
+    assert "<html" not in html and html.count('class="share-card"') == 2 and 'id="share-products"' in html
 
 
 def test_share_centre_switches_between_brands_and_404s_for_others(db, make, client, login_as):

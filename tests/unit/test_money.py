@@ -21,3 +21,13 @@ def test_parse_yuan_refuses_anything_else(text):
 ])
 def test_format_fen(fen, locale, text):
     assert format_fen(fen, locale) == text
+
+
+def test_formatting_is_remembered_per_amount_and_locale():
+    from mall.money import format_fen
+
+    format_fen.cache_clear()
+    assert format_fen(123450, "en") == "¥1,234.50" and format_fen(123450, "en") == "¥1,234.50"
+    assert format_fen(-5, "zh_CN") == "-¥0.05"
+    info = format_fen.cache_info()
+    assert (info.hits, info.misses) == (1, 2)

@@ -34,6 +34,15 @@ ACTIONS = {
     "catalog.product.update": _l("Product edited"),
     "catalog.product.publish": _l("Product published"),
     "catalog.product.unpublish": _l("Product unpublished"),
+    "live_room": _l("Live rooms (all)"),
+    "live_room.create": _l("Live room created"),
+    "live_room.update": _l("Live room edited"),
+    "live_room.live": _l("Live room started"),
+    "live_room.ended": _l("Live room ended"),
+    "live_room.shelf": _l("Product put on a live room's shelf"),
+    "live_room.unshelf": _l("Product taken off a live room's shelf"),
+    "live_room.pin": _l("Product pinned in a live room"),
+    "live_room.unpin": _l("Product unpinned in a live room"),
 }
 
 # The personal-data log: which page showed the data, and which fields it showed unmasked.

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from mall.accounts.models import User
 from mall.catalog.models import Brand, Product, Store
 from mall.commission.models import Withdrawal
+from mall.live.models import LiveRoom
 from mall.money import format_fen
 from mall.orders.models import Order
 from mall.referral.models import Partner
@@ -94,5 +95,12 @@ def _users(session, keys, brand_id):
     return {f"user:{uid}": Subject(name) for uid, name in rows}
 
 
-LOOKUPS = {"partner": _partners, "store": _stores, "product": _products, "brand": _brands, "order": _orders,
+def _live_rooms(session, keys, brand_id):
+    rows = session.execute(_scoped(select(LiveRoom.id, LiveRoom.title).where(LiveRoom.id.in_(_ids(keys))),
+                                   LiveRoom.brand_id, brand_id))
+    return {f"live_room:{rid}": Subject(str(_l("Live room %(title)s", title=title)),
+                                        url_for("admin.live.show", room_id=rid)) for rid, title in rows}
+
+
+LOOKUPS = {"live_room": _live_rooms, "partner": _partners, "store": _stores, "product": _products, "brand": _brands, "order": _orders,
            "withdrawal": _withdrawals, "user": _users}

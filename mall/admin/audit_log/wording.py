@@ -30,7 +30,11 @@ FIELDS = {
     "name": _l("Name"), "address": _l("Address"), "phone": _l("Phone"), "active": _l("Open"),
     "role": _l("Role"), "store_id": _l("Store"), "sharer_id": _l("Sharer"), "guide_id": _l("Shop guide"),
     "channel": _l("Channel"), "excluded": _l("Excluded"), "shares": _l("Commission"),
+    "state": _l("State"), "starts_at": _l("Starts"), "stream": _l("Stream"), "replay": _l("Replay"),
+    "host_store_id": _l("Host store"), "host_user_id": _l("Host"), "cover": _l("Cover image"),
+    "sku_id": _l("Option"), "live_price_fen": _l("Live price"), "item_id": _l("Shelf item"),
 }
+ROOM_STATES = {"scheduled": _l("Scheduled"), "live": _l("Live now"), "ended": _l("Ended")}
 # Internal references an admin cannot act on: kept in the log, not shown.
 HIDDEN = {"touch_id", "binding_id"}
 ROLES = {"consumer": _l("Customer"), "partner": _l("Partner"), "guide": _l("Shop guide"),
@@ -64,7 +68,8 @@ def references(entry) -> set[str]:
     """The 'partner:3' / 'store:2' names an entry's values point at (looked up once per page)."""
     found = set()
     for data in (_load(entry.before), _load(entry.after)):
-        for key, ref in (("sharer_id", "partner"), ("guide_id", "partner"), ("store_id", "store")):
+        for key, ref in (("sharer_id", "partner"), ("guide_id", "partner"), ("store_id", "store"),
+                         ("host_store_id", "store"), ("host_user_id", "user")):
             if isinstance(data.get(key), int):
                 found.add(f"{ref}:{data[key]}")
         for share in data.get("shares") or ():
@@ -100,8 +105,10 @@ def _value(key: str, value, kind: str, names: dict[str, str]) -> str:
             return format_fen(value, locale)
         if key in ("sharer_id", "guide_id"):
             return names.get(f"partner:{value}", f"#{value}")
-        if key == "store_id":
+        if key in ("store_id", "host_store_id"):
             return names.get(f"store:{value}", f"#{value}")
+        if key == "host_user_id":
+            return names.get(f"user:{value}", f"#{value}")
         return str(value)
     if key == "status":
         return admin_label(value, "withdrawal_status" if kind == "withdrawal" else "partner_status")
@@ -113,7 +120,9 @@ def _value(key: str, value, kind: str, names: dict[str, str]) -> str:
         return str(PARTNER_RULE_LABELS.get(value, value))
     if key == "excluded":
         return "; ".join(admin_label(code, "exclusion") for code in str(value).split(",") if code) or "—"
-    if key == "promo_ends_at":
+    if key == "state":
+        return str(ROOM_STATES.get(value, value))
+    if key in ("promo_ends_at", "starts_at"):
         try:
             return format_datetime(datetime.fromisoformat(value), "short")
         except (TypeError, ValueError):

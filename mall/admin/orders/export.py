@@ -5,22 +5,20 @@ row above the header would break spreadsheets' and import tools' "first row is t
 keeps the file an ordinary CSV and the warning travels with the column when it is copied elsewhere. The
 export is logged (mall.admin.personal_data) before a byte is sent.
 """
-import csv
-import io
 from collections.abc import Iterator
 from datetime import UTC, tzinfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from mall.csv_stream import batches, cell, csv_text
 from mall.money import yuan
 from mall.orders.models import Order
 from mall.templating import STATUS_LABELS
 
 PERSONAL_FIELDS = ("name", "phone", "address")
 BATCH = 500
-BOM = "\ufeff"  # Excel opens a UTF-8 file as the local code page unless it starts with a byte order mark
 
 
 def header() -> list[str]:
@@ -42,34 +40,16 @@ def customers_of(session: Session, query: Select) -> dict[str, list]:
 
 
 def csv_lines(session: Session, query: Select, tz: tzinfo) -> Iterator[str]:
-    """The CSV text a batch of orders at a time, so a long history never sits in memory."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The CSV text, streamed from one query, so a long history never sits in memory."""
+    return csv_text(header(), _rows(session, query.options(selectinload(Order.lines), joinedload(Order.pickup_store)), tz))
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
 
-    writer.writerow(header())
-    yield BOM + flush()
-    offset = 0
-    while True:
-        orders = session.scalars(query.options(joinedload(Order.pickup_store)).limit(BATCH).offset(offset)).all()
+def _rows(session: Session, query: Select, tz: tzinfo) -> Iterator[list]:
+    for orders in batches(session, query, BATCH):
         for order in orders:
             items = "; ".join(f"{line.title} · {line.sku_name} ×{line.quantity}" for line in order.lines)
             placed = order.created_at.replace(tzinfo=UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-            writer.writerow([order.number, placed, str(STATUS_LABELS.get(order.status, order.status)),
-                             yuan(order.total_fen), _cell(items), _cell(order.contact_name),
-                             _cell(order.contact_phone), _cell(order.address if order.delivery == "ship" else ""),
-                             _cell(order.pickup_store.name if order.pickup_store else "")])
-        yield flush()
-        if len(orders) < BATCH:
-            return
-        offset += BATCH
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: names, addresses and titles are not ours to trust.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+            yield [order.number, placed, str(STATUS_LABELS.get(order.status, order.status)),
+                   yuan(order.total_fen), cell(items), cell(order.contact_name),
+                   cell(order.contact_phone), cell(order.address if order.delivery == "ship" else ""),
+                   cell(order.pickup_store.name if order.pickup_store else "")]

@@ -1,0 +1,44 @@
+"""Reads what the harness needs from the database it made, in a process of its own (the app's configuration
+comes from the environment bench.run sets): `python -m bench.probe targets|heavy|counts` prints JSON."""
+import json
+import sys
+
+from sqlalchemy import text
+
+from bench.dataset import heavy_phone
+from mall import create_app
+from mall.extensions import db
+
+
+def q(sql: str, **params):
+    return db.session.execute(text(sql), params).scalar()
+
+
+def targets() -> dict:
+    """The demo's product, a partner of its brand and the brand, which the web scenarios open."""
+    return {"product": q("select code from products where published order by id limit 1"),
+            "partner": q("select p.code from partners p join products x on x.brand_id = p.brand_id "
+                         "where p.status = 'active' and x.published order by x.id, p.id limit 1"),
+            "brand": q("select b.slug from brands b join products x on x.brand_id = b.id order by x.id limit 1")}
+
+
+def heavy() -> dict:
+    brand = q("select min(id) from brands where slug like 'bench1-%'")
+    partner = q("select p.id from partners p join users u on u.id = p.user_id where u.phone = :phone",
+                phone=heavy_phone(brand))
+    return {"brand": brand, "partner": partner,
+            "orders": q("select count(distinct order_id) from commission_shares where partner_id = :p", p=partner),
+            "entries": q("select count(*) from ledger_entries e join accounts a on a.id = e.account_id "
+                         "where a.owner_kind = 'partner' and a.owner_id = :p", p=partner)}
+
+
+def counts() -> dict:
+    tables = ("brands", "products", "stores", "partners", "orders", "order_attributions", "commission_shares",
+              "ledger_entries")
+    return {**{table: q(f"select count(*) from {table}") for table in tables},
+            "pending_shares": q("select count(*) from commission_shares where status = 'pending'")}
+
+
+if __name__ == "__main__":
+    with create_app().app_context():
+        print(json.dumps({"targets": targets, "heavy": heavy, "counts": counts}[sys.argv[1]]()))

@@ -1,0 +1,1 @@
+"""The sharing kit: posters (海报), share texts and the tidying of pasted links."""

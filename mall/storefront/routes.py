@@ -1,0 +1,112 @@
+"""The storefront (我的小店) at /shop/<code> for visitors, and the partner's picking and ordering of it.
+
+Any of the owner's referral codes opens their one storefront. Every brand on show credits its own partner row
+of the owner: each visit records a touch with channel "storefront" for each of them. An owner who has picked
+nothing yet shows the products of the brand whose code was used, as storefronts always did.
+"""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mall import unit_of_work
+from mall.catalog.listing import published_products, tiles
+from mall.clock import utcnow
+from mall.extensions import db
+from mall.ids import parse_id
+from mall.privacy import mask_name
+from mall.ratelimits import touch_allowed
+from mall.referral.service import partner_by_code, partners_of_user, record_visit
+from mall.referral.visitor import get_or_set_visitor_key
+from mall.storefront.forms import DetailsForm, PickForm
+from mall.storefront.picks import StorefrontError, move, pick, save_details, shown_products, storefront_of, unpick
+
+bp = Blueprint("storefront", __name__)
+PER_PAGE = 20
+MAX_PAGE = 10_000
+
+
+@bp.get("/shop/<partner_code>")
+def page(partner_code: str):
+    partner = partner_by_code(db.session, partner_code)
+    if partner is None:
+        return redirect(url_for("catalog.home"))
+    now = utcnow()
+    storefront = storefront_of(db.session, partner.user_id)
+    products = shown_products(db.session, storefront) if storefront is not None else []
+    paged = None
+    if not products:
+        paged = db.paginate(published_products(partner.brand_id), page=_page_number(), per_page=PER_PAGE,
+                            error_out=False)
+        products = paged.items
+    if not request.headers.get("HX-Request"):  # turning pages is not another visit
+        _visit(partner, {product.brand_id for product in products} or {partner.brand_id}, now)
+    context = dict(partner=partner, brand=partner.brand, storefront=storefront, page=paged,
+                   sharer_name=mask_name(partner.user.name), tiles=tiles(products, now=now))
+    if request.headers.get("HX-Request"):
+        return render_template("storefront/_grid.html", **context)
+    return render_template("storefront/page.html", **context)
+
+
+def _visit(partner, brand_ids: set[int], now) -> None:
+    if not touch_allowed():
+        return
+    codes = {p.brand_id: p.code for p in partners_of_user(db.session, partner.user_id) if p.status == "active"}
+    for brand_id in sorted(brand_ids):
+        if brand_id in codes:
+            record_visit(db.session, brand_id=brand_id, partner_code=codes[brand_id], channel="storefront",
+                         target="storefront", visitor_key=get_or_set_visitor_key(),
+                         user_id=current_user.id if current_user.is_authenticated else None, now=now)
+
+
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+@bp.post("/partner/storefront/<any(pick, unpick, up, down):action>")
+@login_required
+def change(action: str):
+    form = PickForm()
+    back = _back(form.next.data)
+    product_id = parse_id(form.product_id.data)
+    if not form.validate_on_submit() or product_id is None:
+        flash(_("That did not work. Please try again."), "error")
+        return redirect(back, code=303)
+    now = utcnow()
+    try:
+        if action == "pick":
+            pick(db.session, current_user.id, product_id, now=now)
+            flash(_("Added to your storefront."), "success")
+        elif action == "unpick":
+            unpick(db.session, current_user.id, product_id, now=now)
+            flash(_("Removed from your storefront."), "success")
+        else:
+            move(db.session, current_user.id, product_id, -1 if action == "up" else 1, now=now)
+    except StorefrontError as err:
+        unit_of_work.rollback()
+        flash(str(err.message), "error")
+    return redirect(back, code=303)
+
+
+@bp.post("/partner/storefront/details")
+@login_required
+def details():
+    form = DetailsForm()
+    back = url_for("share.centre", tab="storefront")
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(back, code=303)
+    try:
+        save_details(db.session, current_user.id, title=form.title.data, intro=form.intro.data, now=utcnow())
+    except StorefrontError as err:
+        unit_of_work.rollback()
+        flash(str(err.message), "error")
+    else:
+        flash(_("Your storefront is saved."), "success")
+    return redirect(back, code=303)
+
+
+def _back(target: str | None) -> str:
+    # Only our own share centre: never an address from the form.
+    if target and target.startswith("/partner/share") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("share.centre", tab="storefront")
