@@ -106,6 +106,14 @@ FORMS: dict[str, FormCase] = {
                                               lambda w: {"sku_id": str(w.product.skus[0].id), "live_price": "1.00"}),
     "mall.live.room_forms.ItemForm": FormCase("admin_b", "POST", lambda w: f"/admin/live/{w.room.id}/shelf/remove",
                                              lambda w: {"item_id": str(w.shelf_item.id)}),
+    # The sharing kit: the admin's content item, the partner's storefront (refusals there answer a 303 back to the
+    # share centre with the reason, so only "never a 5xx" is checked of them).
+    "mall.admin.content.forms.ContentForm": FormCase("admin_b", "POST", lambda w: f"/admin/content/{w.content_item.id}/edit",
+                                                    lambda w: {"title": "Post", "body": "Buy here: {link}"}),
+    "mall.storefront.forms.PickForm": FormCase("partner", "POST", lambda w: "/partner/storefront/pick",
+                                              lambda w: {"product_id": str(w.product.id)}),
+    "mall.storefront.forms.DetailsForm": FormCase("partner", "POST", lambda w: "/partner/storefront/details",
+                                                 lambda w: {"title": "My picks", "intro": "Tea I drink"}),
     # A guest's order look-up: the phone number, then the texted code.
     "mall.sms.forms.PhoneForm": FormCase("anonymous", "POST", lambda w: "/orders/find",
                                         lambda w: {"phone": "13800138000"}),

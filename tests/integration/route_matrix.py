@@ -27,6 +27,7 @@ PAGE = Outcome("page", frozenset({200}))
 OPENS = Outcome("opens", frozenset({200, 302, 303}))  # the page, or a redirect to where it lives
 REDIRECT = Outcome("redirect", frozenset({302, 303}))
 MOVED = Outcome("moved", frozenset({301}))
+NO_CONTENT = Outcome("no content", frozenset({204}))  # an htmx beacon: counted, nothing to show
 DONE = Outcome("done", frozenset({302, 303}))  # the action ran (or said why not) and sent the user on
 REFUSED_INPUT = Outcome("refused input", frozenset({400, 422}))  # the empty form, or a missing signature
 SHOWN_AGAIN = Outcome("shown again", frozenset({200}))  # the log-in and sign-up forms, with their messages
@@ -88,11 +89,9 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     "GET referral.home_link": everyone(REDIRECT),
     "GET referral.store_code": everyone(REDIRECT),
     "GET referral.store_qr": everyone(PAGE),
-    "GET referral.storefront": everyone(PAGE),
     "GET referral.qr_png": everyone(REFUSED_INPUT),  # without the text to encode
     "GET referral.join": signed_in(PAGE),
     "POST referral.join": signed_in(DONE),  # one tap joins brand B's partners (walked last of the POSTs)
-    "GET referral.share": signed_in(PAGE),
     # Accounts.
     "GET accounts.login": {**everyone(REDIRECT), "anonymous": PAGE},  # signed in already: sent on
     "POST accounts.login": everyone(SHOWN_AGAIN),
@@ -145,8 +144,27 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     "GET accounts.phone": signed_in(PAGE),
     "POST accounts.phone": signed_in(DONE),  # a code texted to the account's own number
     "POST accounts.phone_code": signed_in(REFUSED_INPUT),
+    # The sharing kit: a content item's page and link, posters, the share centre, a partner's storefront.
+    "GET content.item": everyone(OPENS),  # the item's page; with a partner's code, a touch and a redirect
+    "GET share.centre": signed_in(PAGE),
+    "POST share.content_copied": only(NO_CONTENT, "partner", "guide"),
+    "GET sharing.content": PARTNER_PAGE,
+    "GET sharing.live": PARTNER_PAGE,
+    "GET sharing.product": PARTNER_PAGE,
+    "GET sharing.storefront": PARTNER_PAGE,
+    "GET storefront.page": everyone(PAGE),
+    # Sent back to the share centre with a message: "saved", or why not (an empty form, not a partner).
+    "POST storefront.change": signed_in(DONE),
+    "POST storefront.details": signed_in(DONE),
     # The admin console.
     "GET admin.home.index": ADMIN_LIST,
+    "GET admin.content.index": ADMIN_LIST,
+    "GET admin.content.create": ADMIN_LIST,
+    "POST admin.content.create": ADMIN_ACTION,
+    "GET admin.content.show": ADMIN_RECORD,
+    "GET admin.content.edit": ADMIN_RECORD,
+    "POST admin.content.edit": ADMIN_RECORD_ACTION,
+    "POST admin.content.end": ADMIN_RECORD_ACTION,
     "GET admin.live.index": ADMIN_LIST,
     "GET admin.live.create": ADMIN_LIST,
     "POST admin.live.create": ADMIN_ACTION,

@@ -111,6 +111,8 @@ class Walk:
             "room_id": self.room.id,
             "item_id": self.content_item.id,
             "shelf_item_id": self.shelf_item.id,
+            "item_code": self.content_item.code,
+            "brand_slug": self.brand.slug,
             "room_code": self.room.code,
             "language": "en",
             # The shop's URLs: brand B's product, its sharer's links, its store's code, a paid order's page.
