@@ -8,6 +8,7 @@ from mall.catalog.models import Product
 from mall.catalog.pages import normalise_code
 from mall.content.models import MAX_IMAGES, ContentImage, ContentItem
 from mall.domain import DomainError
+from mall.live.models import LiveRoom
 from mall.media.images import UPLOAD_PREFIX, ImageError, checked_image
 from mall.media.store import MediaStore
 
@@ -21,7 +22,7 @@ class ContentError(DomainError):
 
 
 def save_item(session, brand_id: int, item: ContentItem | None, *, title: str, body: str, product_code: str,
-              tags: str, starts_at: datetime | None, ends_at: datetime | None, new_images: list[bytes],
+              tags: str, room_code: str = "", starts_at: datetime | None, ends_at: datetime | None, new_images: list[bytes],
               drop_image_ids: tuple[int, ...] = (), store: MediaStore, now: datetime) -> ContentItem:
     """Create (item None) or change one of the brand's items; raises ContentError and then changes nothing."""
     title, body, tags = (title or "").strip(), (body or "").strip(), " ".join((tags or "").split())
@@ -34,6 +35,7 @@ def save_item(session, brand_id: int, item: ContentItem | None, *, title: str, b
     if starts_at and ends_at and ends_at <= starts_at:
         raise ContentError(_l("The end of the publish window must come after its start."), field="ends_at")
     product_id = _product_id(session, brand_id, product_code)
+    room_id = _room_id(session, brand_id, room_code)
     kept = [image for image in (item.images if item else []) if image.id not in drop_image_ids]
     checked = []
     for data in new_images:
@@ -46,7 +48,7 @@ def save_item(session, brand_id: int, item: ContentItem | None, *, title: str, b
     if item is None:
         item = ContentItem(brand_id=brand_id, created_at=now)
         session.add(item)
-    item.title, item.body, item.tags, item.product_id = title, body, tags, product_id
+    item.title, item.body, item.tags, item.product_id, item.live_room_id = title, body, tags, product_id, room_id
     item.starts_at, item.ends_at = starts_at, ends_at
     item.images = kept
     for position, image in enumerate(kept):
@@ -92,3 +94,12 @@ def _product_id(session, brand_id: int, code: str) -> int | None:
     if product is None:
         raise ContentError(_l("No product of this brand has that code."), field="product_code")
     return product.id
+
+
+def _room_id(session, brand_id: int, code: str) -> int | None:
+    if not (code or "").strip():
+        return None
+    room = session.scalar(select(LiveRoom).where(LiveRoom.code == normalise_code(code), LiveRoom.brand_id == brand_id))
+    if room is None:
+        raise ContentError(_l("No live room of this brand has that code."), field="room_code")
+    return room.id

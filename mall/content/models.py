@@ -1,4 +1,4 @@
-"""Content items (copy, images, an optional product), the partners' actions on them, and the orders they produced."""
+"""Content items (copy, images, an optional product or live room), the partners' actions on them, and the orders they produced."""
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
@@ -27,6 +27,8 @@ class ContentItem(db.Model):
     title: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(Text)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
+    # An item may invite to a live room instead of (or besides) selling a product: "watch us at 8 tonight".
+    live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"), index=True)
     tags: Mapped[str] = mapped_column(String(200), default="")  # space-separated, searched with LIKE
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -34,6 +36,7 @@ class ContentItem(db.Model):
 
     brand = relationship("Brand")
     product = relationship("Product")
+    live_room = relationship("LiveRoom")
     images = relationship("ContentImage", order_by="ContentImage.position, ContentImage.id",
                           cascade="all, delete-orphan")
 

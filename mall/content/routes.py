@@ -27,4 +27,5 @@ def item(item_code: str, partner_code: str | None = None):
                      user_id=current_user.id if current_user.is_authenticated else None, now=now)
     product = found.product if found.product is not None and found.product.published else None
     text = fill_link(found.body, "").strip()
-    return render_template("content/item.html", item=found, text=text, product=product, brand=found.brand)
+    return render_template("content/item.html", item=found, text=text, product=product, room=found.live_room,
+                           brand=found.brand)

@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('title', sa.String(length=80), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('live_room_id', sa.Integer(), nullable=True),
     sa.Column('tags', sa.String(length=200), nullable=False),
     sa.Column('starts_at', sa.DateTime(), nullable=True),
     sa.Column('ends_at', sa.DateTime(), nullable=True),
@@ -31,12 +32,14 @@ def upgrade():
     sa.CheckConstraint('ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at', name=op.f('ck_content_items_window_ordered')),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_content_items_brand_id_brands')),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_content_items_product_id_products')),
+    sa.ForeignKeyConstraint(['live_room_id'], ['live_rooms.id'], name=op.f('fk_content_items_live_room_id_live_rooms')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_content_items')),
     sa.UniqueConstraint('code', name=op.f('uq_content_items_code'))
     )
     with op.batch_alter_table('content_items', schema=None) as batch_op:
         batch_op.create_index('ix_content_items_brand_starts', ['brand_id', 'starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_content_items_product_id'), ['product_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_content_items_live_room_id'), ['live_room_id'], unique=False)
 
     op.create_table('content_images',
     sa.Column('id', sa.Integer(), nullable=False),

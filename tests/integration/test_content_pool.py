@@ -194,3 +194,28 @@ def test_an_admin_edits_an_item_dropping_and_adding_images(db, make, client, log
     assert emptied.status_code == 422
     db.session.expire_all()
     assert db.session.get(ContentItem, item.id).title == "Summer harvest"
+
+
+def test_an_item_invites_to_a_live_room_of_its_brand_only(db, make, client, login_as):
+    from tests.integration.live_support import Room
+
+    shop = Room(make, db.session)
+    other = Room(make, db.session)
+    login_as(shop.admin)
+    refused = admin_post(client, "/admin/content/new", {"title": "Foreign room", "body": "x {link}",
+                                                        "room_code": other.room.code}, files=[picture()])
+    assert refused.status_code == 422
+    assert "No live room of this brand has that code." in html.unescape(refused.get_data(as_text=True))
+    assert db.session.scalar(select(func.count()).select_from(ContentItem)) == 0
+    saved = admin_post(client, "/admin/content/new", {"title": "Tasting tonight", "body": "Join us: {link}",
+                                                      "room_code": shop.room.code.lower()}, files=[picture()])
+    follow(client, saved)
+    item = db.session.scalars(select(ContentItem)).one()
+    assert item.live_room_id == shop.room.id
+    page = html.unescape(client.get(f"/c/{item.code}/{shop.sharer.code}", headers=EN).get_data(as_text=True))
+    assert f'href="/l/{shop.room.code}"' in page and "Spring Tasting goes live" in page
+    shop.start()
+    page = html.unescape(client.get(f"/c/{item.code}", headers=EN).get_data(as_text=True))
+    assert "Watch Spring Tasting live" in page
+    edit = html.unescape(client.get(f"/admin/content/{item.id}/edit", headers=EN).get_data(as_text=True))
+    assert f'value="{shop.room.code}"' in edit

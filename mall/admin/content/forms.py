@@ -1,4 +1,4 @@
-"""The content item form: copy with a {link} placeholder, up to nine images, a product, tags, a publish window."""
+"""The content item form: copy with a {link} placeholder, up to nine images, a product or live room, tags, a window."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import DateTimeLocalField, SelectMultipleField, StringField, TextAreaField
@@ -19,6 +19,8 @@ class ContentForm(CleanForm):
                          render_kw={"rows": 6, "maxlength": BODY_MAX})
     product_code = StringField(_l("Product code (optional)"), validators=[Length(max=20, message=TOO_LONG)],
                                render_kw={"maxlength": 20})
+    room_code = StringField(_l("Live room code (optional)"), validators=[Length(max=12, message=TOO_LONG)],
+                            render_kw={"maxlength": 12})
     tags = StringField(_l("Tags, separated by spaces"), validators=[Length(max=TAGS_MAX, message=TOO_LONG)],
                        render_kw={"maxlength": TAGS_MAX})
     starts_at = DateTimeLocalField(_l("Publish from (UTC, optional)"), validators=[Optional()],

@@ -67,11 +67,12 @@ def _form(brand_id: int, item):
         form.drop_images.choices = [(image.id, str(n)) for n, image in enumerate(item.images, start=1)]
         if request.method == "GET":
             form.product_code.data = item.product.code if item.product else ""
+            form.room_code.data = item.live_room.code if item.live_room else ""
     error = None
     if form.validate_on_submit():
         try:
             saved = save_item(db.session, brand_id, item, title=form.title.data, body=form.body.data,
-                              product_code=form.product_code.data, tags=form.tags.data,
+                              product_code=form.product_code.data, room_code=form.room_code.data, tags=form.tags.data,
                               starts_at=form.starts_at.data, ends_at=form.ends_at.data,
                               new_images=[f.read() for f in (form.images.data or []) if f and f.filename],
                               drop_image_ids=tuple(form.drop_images.data or ()), store=media.store, now=utcnow())
