@@ -47,10 +47,13 @@ def create_app(config: dict | type | None = None) -> Flask:
     subscribers.register()
     _register_blueprints(app)
     from mall import cli, ratelimits, templating
+    from mall.api import blueprint as api
     from mall.referral import hooks as referral_hooks
 
+    api.init_app(app)
     errors.register(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps the views marked @limited
+    api.init_errors(app)  # after the pages' error handlers, which it keeps for everything outside /api/
     referral_hooks.register(app)
     templating.register(app)
     from mall.live import share as live_share

@@ -50,6 +50,22 @@ def deliver_outbox_command() -> None:
     click.echo(f"delivered {delivered}, failed {failed}")
 
 
+@mall_cli.command("deliver-webhooks")
+def deliver_webhooks_command() -> None:
+    """Post due webhook deliveries to the brands' endpoints, retrying failed ones with backoff."""
+    from flask import current_app
+
+    from mall.clock import utcnow
+    from mall.extensions import db
+    from mall.outbox.delivery import deliver_due as deliver_outbox
+    from mall.webhooks.addresses import private_allowed
+    from mall.webhooks.delivery import deliver_due
+
+    deliver_outbox(db.session, now=utcnow())  # events not yet fanned out (their request's delivery failed)
+    delivered, failed = deliver_due(db.session, now=utcnow(), allow_private=private_allowed(current_app.config))
+    click.echo(f"delivered {delivered} webhooks, {failed} failed (retried later)")
+
+
 @mall_cli.command("run-imports")
 def run_imports_command() -> None:
     """Run queued product CSV imports (each claimed once, so several hosts may run this)."""

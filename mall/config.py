@@ -104,6 +104,9 @@ class Config:
     # Payment callbacks per sending IP: all of them (a provider's own during a sale), and refused ones (forgeries).
     RATELIMIT_CALLBACK = os.environ.get("RATELIMIT_CALLBACK", "600 per minute")
     RATELIMIT_CALLBACK_REFUSED = os.environ.get("RATELIMIT_CALLBACK_REFUSED", "20 per minute")
+    # API calls per token (per IP without one): a mini-program's user or a brand's data platform.
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "120 per minute; 5000 per hour")
+    RATELIMIT_API_REFUSED = os.environ.get("RATELIMIT_API_REFUSED", "30 per minute; 300 per hour")  # 401s per IP
 
 
 class TestConfig(Config):

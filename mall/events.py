@@ -72,7 +72,11 @@ def unsubscribe(event_type: type[DomainEvent], fn: Subscriber) -> None:
 
 
 def publish(session, event: DomainEvent) -> None:
-    """Hand the event to every subscriber of its type and of its base types; their exceptions propagate."""
-    for event_type in type(event).__mro__:
+    """Hand the event to every subscriber of its base types, then of its own type; their exceptions propagate.
+
+    Most general first: the outbox, which hears every DomainEvent, records an event before its own
+    subscribers publish what follows from it (payment -> accrual), so webhooks leave in the order of causes.
+    """
+    for event_type in reversed(type(event).__mro__):
         for fn in list(_subscribers.get(event_type, ())):
             fn(session, event)

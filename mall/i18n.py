@@ -11,7 +11,8 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI jobs and background threads speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = request.cookies.get(COOKIE)
+    # The API reads no cookie (mall.api.auth): its clients say their language with Accept-Language.
+    chosen = None if request.path.startswith("/api/") else request.cookies.get(COOKIE)
     if chosen in supported:
         return chosen
     if not request.accept_languages:

@@ -1,5 +1,7 @@
 """Every model, imported once so Flask-Migrate and the tests see the whole schema."""
+from mall.accounts.api_tokens import ApiToken  # noqa: F401
 from mall.accounts.models import User  # noqa: F401
+from mall.api.models import IdempotencyRecord  # noqa: F401
 from mall.audit.models import AuditLog  # noqa: F401
 from mall.catalog.import_job import ImportJob  # noqa: F401
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store  # noqa: F401
@@ -25,3 +27,4 @@ from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
 from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401
 from mall.storefront.models import Storefront, StorefrontPick  # noqa: F401
+from mall.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: F401

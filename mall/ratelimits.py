@@ -3,8 +3,9 @@
 A view declares its rules with @limited(RULE, ...); init_app wraps the registered views with
 Flask-Limiter once the blueprints are in. Each app gets its own Limiter (not one module-level
 instance) so two apps in one process count like two hosts do: each alone with memory://, together
-through a shared Redis. Every rule counts POSTs only: reading a page is never limited here.
+through a shared Redis. Every rule counts POSTs only, but API: reading a page is never limited here.
 """
+import hashlib
 import logging
 import math
 import time
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask, Response, current_app, make_response, render_template
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
@@ -40,6 +41,14 @@ def client_ip() -> str:
     return get_remote_address()
 
 
+def api_token_or_ip() -> str:
+    """The bearer token's own counter (its hash: a token never reaches Redis or a log); without one, the IP."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        return "token:" + hashlib.sha256(secret.strip().encode()).hexdigest()[:32]
+    return f"ip:{get_remote_address()}"
+
+
 def account_or_ip() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
 
@@ -64,6 +73,7 @@ class Rule:
     message: object  # lazy text with %(wait)s, shown to the refused visitor
     counts: Callable[[Response], bool] | None = None  # None: every POST counts
     exempt: Callable[[], bool] | None = None
+    methods: tuple[str, ...] = ("POST",)
 
 
 LOGIN_BY_IP = Rule("RATELIMIT_LOGIN_IP", client_ip, LOGIN_MESSAGE, counts=failed_form)
@@ -76,6 +86,12 @@ REFUND = Rule("RATELIMIT_REFUND", client_ip, REFUND_MESSAGE)
 WITHDRAWAL = Rule("RATELIMIT_WITHDRAWAL", account_or_ip, WITHDRAWAL_MESSAGE)
 # Wrong current passwords: a borrowed, still signed-in phone must not become a password-guessing machine.
 PASSWORD_CHANGE = Rule("RATELIMIT_PASSWORD_CHANGE", account_or_ip, LOGIN_MESSAGE, counts=failed_form)
+# Every API call counts, reads too: a data platform polling in a loop must not starve the mini-program.
+API_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+API = Rule("RATELIMIT_API", api_token_or_ip, WAIT_MESSAGE, methods=API_METHODS)
+# Refused tokens per IP: made-up tokens each get a counter of their own above, so guessing is slowed here.
+API_REFUSED = Rule("RATELIMIT_API_REFUSED", client_ip, WAIT_MESSAGE, methods=API_METHODS,
+                   counts=lambda response: response.status_code == 401)
 CALLBACK = Rule("RATELIMIT_CALLBACK", client_ip, WAIT_MESSAGE)
 CALLBACK_REFUSED = Rule("RATELIMIT_CALLBACK_REFUSED", client_ip, WAIT_MESSAGE, counts=refused_callback)
 
@@ -88,7 +104,8 @@ class _Marked:
 
 def limited(*rules: Rule, refusal: Callable[[str], object] | None = None):
     """Count the view's POSTs against each rule. `refusal(message)` renders a refused request (the view's
-    own form, say, returning (body, 429)); without it the visitor gets the mall's 429 error page.
+    own form, say, returning (body, 429)); without it the visitor gets the mall's 429 error page
+    (under /api/, a problem+json answer: mall.api.problems).
 
     Only marks the view: the wrapping happens per app in init_app, and runs before the view's other
     decorators (login_required included).
@@ -114,7 +131,7 @@ def init_app(app: Flask) -> None:
         if marked is None:
             continue
         for rule in marked.rules:
-            view = limiter.limit(_setting(rule.setting), key_func=rule.key, methods=["POST"],
+            view = limiter.limit(_setting(rule.setting), key_func=rule.key, methods=list(rule.methods),
                                  scope=rule.setting.lower(), error_message=rule.message, deduct_when=rule.counts,
                                  exempt_when=rule.exempt, on_breach=_on_breach(rule, marked.refusal))(view)
         app.view_functions[endpoint] = view

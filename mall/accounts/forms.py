@@ -53,3 +53,9 @@ class ChangePasswordForm(CleanForm):
         EqualTo("password", message=_l("The passwords do not match.")),
     ], render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change password"))
+
+
+class TokenForm(CleanForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(_l("Give the token a name, such as the app using it.")),
+                                                     Length(max=60, message=_l("Use at most %(max)d characters."))])
+    submit = SubmitField(_l("Create token"))

@@ -1,11 +1,12 @@
-"""Register, log in and log out; the account page (password, sign out elsewhere). Guests can buy without any
-of this; accounts keep 'my orders'."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Register, log in and log out; the account page (password, sign out elsewhere, API tokens). Guests can buy
+without any of this; accounts keep 'my orders'."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from mall import unit_of_work
-from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mall.accounts.api_tokens import PERSONAL, TokenError, active_tokens, create_token, revoke_token
+from mall.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm, TokenForm
 from mall.accounts.limits import LOGIN_BY_ACCOUNT, REGISTER_BY_ACCOUNT
 from mall.accounts.models import Role
 from mall.accounts.phone import send_verification, verify_phone
@@ -135,8 +136,38 @@ def sign_out_elsewhere():
     return redirect(url_for("accounts.account"), code=303)
 
 
-def _account_page(form: ChangePasswordForm, status: int = 200):
-    return render_template("accounts/account.html", form=form), status
+@bp.post("/account/tokens")
+@login_required
+def create_api_token():
+    """The secret is shown on this one page and never again: rendered, not flashed (the flash would put it in
+    the session cookie), and only its hash is kept."""
+    token_form = TokenForm()
+    if token_form.validate_on_submit():
+        try:
+            _token, secret = create_token(db.session, kind=PERSONAL, name=token_form.name.data,
+                                          user_id=current_user.id, created_by_id=current_user.id, now=utcnow())
+        except TokenError as err:
+            token_form.name.errors.append(err.message)
+        else:
+            return _account_page(ChangePasswordForm(formdata=None), new_secret=secret)
+    return _account_page(ChangePasswordForm(formdata=None), token_form=token_form, status=422)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    if not revoke_token(db.session, token_id, user_id=current_user.id, now=utcnow()):
+        abort(404)  # another user's token, or one already revoked
+    flash(_("The token was revoked: apps using it can no longer sign in with it."), "success")
+    return redirect(url_for("accounts.account", _anchor="api-tokens"), code=303)
+
+
+def _account_page(form: ChangePasswordForm, status: int = 200, *, token_form: TokenForm | None = None,
+                  new_secret: str | None = None):
+    tokens = active_tokens(db.session, kind=PERSONAL, user_id=current_user.id)
+    response = render_template("accounts/account.html", form=form, token_form=token_form or TokenForm(formdata=None),
+                               tokens=tokens, new_secret=new_secret), status
+    return response
 
 
 @bp.route("/account/phone", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ admin.home.index (/admin/), admin.orders.show, admin.withdrawals.queue, admin.us
 from flask import Blueprint
 
 from mall.admin.access import require_brand_admin
+from mall.admin.api_keys.routes import bp as api_keys_bp
 from mall.admin.audit_log.routes import bp as audit_bp
 from mall.admin.brands.routes import bp as brands_bp
 from mall.admin.content.routes import bp as content_bp
@@ -21,12 +22,13 @@ from mall.admin.reports.routes import bp as reports_bp
 from mall.admin.rules.routes import bp as rules_bp
 from mall.admin.stores.routes import bp as stores_bp
 from mall.admin.users.routes import bp as users_bp
+from mall.admin.webhooks.routes import bp as webhooks_bp
 from mall.admin.withdrawals.routes import bp as withdrawals_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_brand_admin)
 for area in (home_bp, orders_bp, withdrawals_bp, products_bp, partners_bp, rules_bp, stores_bp, audit_bp, reports_bp,
-             brands_bp, users_bp, live_bp, content_bp):
+             brands_bp, users_bp, live_bp, content_bp, webhooks_bp, api_keys_bp):
     bp.register_blueprint(area)
 
 

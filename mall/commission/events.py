@@ -35,3 +35,28 @@ class CommissionReversed(DomainEvent):
     brand_id: int
     refund_id: int | None
     amount_fen: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawalRequested(DomainEvent):
+    """A partner asked for available money; it is reserved until the brand decides."""
+
+    topic = "withdrawal.requested"
+    withdrawal_id: int
+    brand_id: int
+    partner_id: int
+    amount_fen: int
+    fee_fen: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawalPaid(DomainEvent):
+    """The payout went out: amount_fen less fee_fen reached the partner."""
+
+    topic = "withdrawal.paid"
+    withdrawal_id: int
+    brand_id: int
+    partner_id: int
+    amount_fen: int
+    fee_fen: int
+    payout_ref: str

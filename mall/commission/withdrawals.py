@@ -19,6 +19,7 @@ from mall.audit.service import record
 from mall.clock import china_day_start
 from mall.codes import short_code
 from mall.commission.balances import balances
+from mall.commission.events import WithdrawalPaid, WithdrawalRequested
 from mall.commission.ledger import (
     AVAILABLE,
     DEBT,
@@ -41,6 +42,7 @@ from mall.commission.settings import BP_PER_UNIT
 from mall.commission.withdrawal_settings import withdrawal_settings_for
 from mall.database import savepoint
 from mall.domain import DomainError
+from mall.events import publish
 from mall.referral.models import Partner
 
 REASON_MAX = 200
@@ -137,6 +139,9 @@ def request_withdrawal(session, *, partner_id: int, amount_fen: int, request_key
             return _same_request(_by_key(session, request_key), partner_id)
         _move(session, withdrawal, AVAILABLE, WITHDRAWING, key=f"withdrawal:{withdrawal.id}:request",
               kind=WITHDRAWAL, now=now)
+        publish(session, WithdrawalRequested(withdrawal_id=withdrawal.id, brand_id=withdrawal.brand_id,
+                                             partner_id=withdrawal.partner_id, amount_fen=amount_fen, fee_fen=fee,
+                                             now=now))
     return withdrawal
 
 
@@ -186,6 +191,9 @@ def pay_withdrawal(session, withdrawal_id: int, *, by_user_id: int | None, now: 
         post(session, key=f"withdrawal:{withdrawal.id}:paid", kind=PAYOUT, brand_id=withdrawal.brand_id,
              entries=entries, withdrawal_id=withdrawal.id, now=now)
         _audit(session, withdrawal, "withdrawal.pay", by_user_id, now)
+        publish(session, WithdrawalPaid(withdrawal_id=withdrawal.id, brand_id=withdrawal.brand_id,
+                                        partner_id=withdrawal.partner_id, amount_fen=withdrawal.amount_fen,
+                                        fee_fen=withdrawal.fee_fen, payout_ref=withdrawal.payout_ref, now=now))
     return withdrawal
 
 

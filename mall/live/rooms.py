@@ -14,6 +14,8 @@ from mall.audit.service import record
 from mall.catalog.models import Store
 from mall.codes import short_code
 from mall.domain import DomainError
+from mall.events import publish
+from mall.live.events import LiveRoomEnded, LiveRoomStarted
 from mall.live.models import LiveRoom, RoomState
 from mall.live.streams import Stream
 
@@ -71,12 +73,14 @@ def start_room(session, room: LiveRoom, *, actor_id: int | None, now: datetime) 
     """Go live: only a scheduled room can."""
     _move(session, room, RoomState.SCHEDULED, RoomState.LIVE, {"started_at": now}, actor_id=actor_id, now=now,
           refused=_l("Only a scheduled room can go live."))
+    publish(session, LiveRoomStarted(live_room_id=room.id, brand_id=room.brand_id, code=room.code, now=now))
 
 
 def end_room(session, room: LiveRoom, *, actor_id: int | None, now: datetime) -> None:
     """End the broadcast: the pin is dropped and the room's own prices stop applying."""
     _move(session, room, RoomState.LIVE, RoomState.ENDED, {"ended_at": now, "pinned_item_id": None},
           actor_id=actor_id, now=now, refused=_l("Only a live room can be ended."))
+    publish(session, LiveRoomEnded(live_room_id=room.id, brand_id=room.brand_id, code=room.code, now=now))
 
 
 def _move(session, room: LiveRoom, source: str, target: str, values: dict, *, actor_id, now, refused) -> None:

@@ -17,8 +17,9 @@ from uuid import uuid4
 from sqlalchemy import or_, select, update
 
 from mall.database import plain_session
-from mall.outbox.handlers import HANDLERS
+from mall.outbox.handlers import HANDLERS, OutboxRow
 from mall.outbox.models import OutboxEvent
+from mall.outbox.queue import take_queued
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -64,20 +65,28 @@ def deliver(session, row_id: str, *, now, due_only: bool = True) -> bool | None:
     row = session.scalars(select(OutboxEvent).where(OutboxEvent.id == row_id)
                           .execution_options(populate_existing=True)).one()
     topic, payload, attempts = row.topic, dict(row.payload), row.attempts
+    about = OutboxRow(id=row.id, topic=row.topic, created_at=row.created_at)
     session.commit()  # the lease is taken; hold no transaction while the outside system works
     handler = HANDLERS.get(topic)
     try:
         outcome = handler.execute(session, payload)
         if session.in_transaction():  # the handler read something through the session: end that read
             session.commit()
-        handler.record(session, payload, outcome, now)
+        if handler.wants_row:
+            handler.record(session, payload, outcome, now, row=about)
+        else:
+            handler.record(session, payload, outcome, now)
         session.execute(update(OutboxEvent).where(OutboxEvent.id == row_id)
                         .values(delivered_at=now, claimed_by=None, claimed_until=None, last_error="")
                         .execution_options(synchronize_session=False))
+        queued = take_queued(session)
         session.commit()
+        # What the booking published (a booked refund's order.refunded) goes on at once, as after a request.
+        deliver_queued(session, queued, now=now)
         return True
     except Exception as exc:  # noqa: BLE001 (any failure of the outside system or the booking is retried)
         session.rollback()
+        take_queued(session)  # rolled back with the booking
         log.exception("outbox %s (%s) attempt %d failed", row_id, topic, attempts)
         session.execute(update(OutboxEvent).where(OutboxEvent.id == row_id)
                         .values(claimed_by=None, claimed_until=None, available_at=now + _backoff(attempts),

@@ -4,6 +4,8 @@
   checks); the mock provider, whose books share our database, opens and commits its own. It raises for a
   failure worth retrying; a definitive answer ("refused") is an outcome.
 - record(session, payload, outcome, now): books the outcome, in the transaction that marks the row delivered.
+  A handler registered with wants_row=True gets the row's id, topic and time as well (row=OutboxRow): the
+  webhook fan-out keys its deliveries by the event's id.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +13,21 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
+class OutboxRow:
+    id: str
+    topic: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Handler:
     execute: Callable[[object, dict], dict]
-    record: Callable[[object, dict, dict, datetime], None]
+    record: Callable[..., None]
+    wants_row: bool = False
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def handles(topic: str, *, execute, record) -> None:
-    HANDLERS[topic] = Handler(execute=execute, record=record)
+def handles(topic: str, *, execute, record, wants_row: bool = False) -> None:
+    HANDLERS[topic] = Handler(execute=execute, record=record, wants_row=wants_row)

@@ -23,6 +23,6 @@ def take_queued(session) -> list[tuple[str, str]]:
 
 @subscribe(DomainEvent)
 def keep_public_events(session, event: DomainEvent) -> None:
-    # Public events wait here for webhooks; no handler delivers their topics yet, so they are only recorded.
+    # Public events wait here for webhooks: mall.webhooks.fanout handles their topics; others are only recorded.
     if event.topic:
         enqueue(session, event.topic, event.payload(), now=event.now, event_id=event.event_id)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from werkzeug.routing import AnyConverter
 
+from mall.accounts.api_tokens import BRAND, create_token
 from mall.accounts.models import Role
 from mall.admin.products.import_jobs import enqueue_import
 from mall.audit.models import AuditLog
@@ -27,6 +28,8 @@ from mall.orders.checkout import CheckoutRequest, place_order
 from mall.orders.models import Refund
 from mall.referral.models import Partner
 from mall.referral.partners import ensure_guide_partner
+from mall.webhooks.endpoints import register_endpoint
+from mall.webhooks.models import WebhookDelivery
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN
 from tests.integration.commission_support import T0, Books, days
@@ -55,6 +58,15 @@ class Walk:
         record(session, action="commission.settings", brand_id=books.brand.id, actor_id=None, now=utcnow(),
                subject=f"brand:{books.brand.id}", reason="Brand B Secret Reason")
         self.content_item = content_item(make, books.brand, title="Brand B Secret Post")
+        self.endpoint = register_endpoint(session, brand_id=books.brand.id, url="https://brand-b-secret.example/hook",
+                                          topics=["order.paid"], now=utcnow(), allow_private=True)
+        self.delivery = WebhookDelivery(endpoint_id=self.endpoint.id, brand_id=books.brand.id, event_id="e" * 32,
+                                        topic="order.paid", payload={"order_id": self.order.id},
+                                        sequence_key=f"order:{self.order.id}", occurred_at=utcnow(),
+                                        status="delivered", attempts=1, next_attempt_at=utcnow())
+        session.add(self.delivery)
+        self.key, _secret = create_token(session, kind=BRAND, name="Brand B Secret Key", brand_id=books.brand.id,
+                                         now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
         # Names no page of brand A could show by chance, to see that none of brand B's records leak there.
         self.brand.name = "Brand B Secret Teas"
@@ -90,7 +102,8 @@ class Walk:
     def secrets(self) -> list[str]:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
-                self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post"]
+                self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post",
+                "brand-b-secret.example", "Brand B Secret Key"]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new route with a new variable name adds it here (a name that
@@ -111,6 +124,9 @@ class Walk:
             "room_id": self.room.id,
             "item_id": self.content_item.id,
             "shelf_item_id": self.shelf_item.id,
+            "endpoint_id": self.endpoint.id,
+            "delivery_id": self.delivery.id,
+            "key_id": self.key.id,
             "item_code": self.content_item.code,
             "brand_slug": self.brand.slug,
             "room_code": self.room.code,

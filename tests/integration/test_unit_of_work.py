@@ -28,9 +28,11 @@ from tests.integration.commission_support import T0, Books, days
 MALL = Path(__file__).resolve().parents[2] / "mall"
 ENDS_A_TRANSACTION = re.compile(r"\bsession\s*\.\s*(commit|rollback)\s*\(")
 # Who may end one: the unit of work (requests and the helpers every owner uses), the jobs, the commands, the
-# outbox's deliverer (a job run after each commit and by a command), and the mock provider's own callback
-# sender, which stands for a system outside the mall with books of its own.
-OWNERS = {"unit_of_work.py", "cli.py", "jobs", "outbox/delivery.py", "payments/mock/delivery.py"}
+# outbox's deliverer (a job run after each commit and by a command), the webhook sender (a job run by a
+# command), and the mock provider's own callback sender, which stands for a system outside the mall with books
+# of its own.
+OWNERS = {"unit_of_work.py", "cli.py", "jobs", "outbox/delivery.py", "webhooks/delivery.py",
+          "payments/mock/delivery.py"}
 
 
 def _owner(path: Path) -> bool:

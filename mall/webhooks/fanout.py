@@ -1,0 +1,43 @@
+"""From the outbox to webhook deliveries: each outbox row of a webhook topic becomes one delivery per
+endpoint of its brand that chose the topic.
+
+Runs as an outbox handler with nothing to call outside: the deliveries are written in the transaction that
+marks the outbox row delivered, so a crash either loses neither or keeps both. An endpoint registered after
+an event does not receive it. The unique (endpoint, event) makes a second fan-out of one row (its lease ran
+out while the first was still working) add nothing.
+"""
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from mall.outbox.handlers import OutboxRow, handles
+from mall.webhooks.models import WebhookDelivery, WebhookEndpoint
+from mall.webhooks.topics import TOPICS, sequence_key
+
+
+def _nothing_outside(session, payload: dict) -> dict:
+    return {}
+
+
+def fan_out(session, payload: dict, outcome: dict, now, *, row: OutboxRow) -> None:
+    brand_id = payload.get("brand_id")
+    if brand_id is None:
+        return
+    endpoints = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.brand_id == brand_id,
+                                                              WebhookEndpoint.active.is_(True),
+                                                              WebhookEndpoint.created_at <= row.created_at)
+                                .order_by(WebhookEndpoint.id)).all()
+    for endpoint in endpoints:
+        if row.topic not in endpoint.topics:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(WebhookDelivery(endpoint_id=endpoint.id, brand_id=brand_id, event_id=row.id,
+                                            topic=row.topic, payload=payload, occurred_at=row.created_at,
+                                            sequence_key=sequence_key(row.topic, payload, row.id),
+                                            status="pending", attempts=0, next_attempt_at=row.created_at))
+        except IntegrityError:
+            continue  # fanned out already
+
+
+for _topic in TOPICS:
+    handles(_topic, execute=_nothing_outside, record=fan_out, wants_row=True)
