@@ -17,6 +17,8 @@ class FormCase:
     method: str  # GET for the filter forms, read from the query string
     url: Callable[[Walk], str]
     baseline: Callable[[Walk], dict[str, str]] = field(default=lambda walk: {})
+    # Accepted with a 200 page, not a redirect (a new API secret is shown once, on that page): only a 4xx is a refusal.
+    shows_result: bool = False
 
 
 def _checkout(walk: Walk) -> dict[str, str]:
@@ -114,6 +116,12 @@ FORMS: dict[str, FormCase] = {
                                               lambda w: {"product_id": str(w.product.id)}),
     "mall.storefront.forms.DetailsForm": FormCase("partner", "POST", lambda w: "/partner/storefront/details",
                                                  lambda w: {"title": "My picks", "intro": "Tea I drink"}),
+    # API access: a personal token on the account page, a brand's key and webhook endpoint in the admin console.
+    "mall.accounts.forms.TokenForm": FormCase("partner", "POST", lambda w: "/account/tokens", shows_result=True),
+    "mall.admin.webhooks.forms.ApiKeyForm": FormCase("admin_b", "POST", lambda w: "/admin/api-keys", shows_result=True),
+    "mall.admin.webhooks.forms.EndpointForm": FormCase("admin_b", "POST", lambda w: "/admin/webhooks",
+                                                      lambda w: {"url": "https://hooks.example.com/mall",
+                                                                 "topics": "order.paid"}),
     # A guest's order look-up: the phone number, then the texted code.
     "mall.sms.forms.PhoneForm": FormCase("anonymous", "POST", lambda w: "/orders/find",
                                         lambda w: {"phone": "13800138000"}),

@@ -35,6 +35,7 @@ ACTS = Outcome("acts", frozenset({200, 302, 303, 400, 409, 422}))  # done, or re
 LOGIN = Outcome("log in", frozenset({302}), to_login=True)
 FORBIDDEN = Outcome("forbidden", frozenset({403}))
 NOT_FOUND = Outcome("not found", frozenset({404}))
+NO_TOKEN = Outcome("no token", frozenset({401}))  # the API asks for its bearer token
 
 
 def everyone(outcome: Outcome) -> dict[str, Outcome]:
@@ -156,8 +157,64 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     # Sent back to the share centre with a message: "saved", or why not (an empty form, not a partner).
     "POST storefront.change": signed_in(DONE),
     "POST storefront.details": signed_in(DONE),
+    # The JSON API (mall/api): a bearer token, never the session cookie, so every signed-in role is a stranger here.
+    "GET api.brand_commission_settings": everyone(NO_TOKEN),
+    "GET api.brand_export_ledger": everyone(NO_TOKEN),
+    "GET api.brand_export_orders": everyone(NO_TOKEN),
+    "GET api.brand_rooms": everyone(NO_TOKEN),
+    "GET api.brand_stats": everyone(NO_TOKEN),
+    "GET api.brand_orders": everyone(NO_TOKEN),
+    "GET api.brand_order": everyone(NO_TOKEN),
+    "GET api.brand_products": everyone(NO_TOKEN),
+    "GET api.brand_report": everyone(NO_TOKEN),
+    "GET api.brand_withdrawals": everyone(NO_TOKEN),
+    "GET api.partner_profile": everyone(NO_TOKEN),
+    "GET api.partner_balances": everyone(NO_TOKEN),
+    "GET api.partner_content": everyone(NO_TOKEN),
+    "GET api.partner_ledger": everyone(NO_TOKEN),
+    "GET api.partner_orders": everyone(NO_TOKEN),
+    "GET api.partner_team": everyone(NO_TOKEN),
+    "GET api.partner_withdrawals": everyone(NO_TOKEN),
+    "GET api.partner_partner_memberships": everyone(NO_TOKEN),
+    "GET api.partner_storefront": everyone(NO_TOKEN),
+    "POST api.brand_create_room": everyone(NO_TOKEN),
+    "POST api.brand_end": everyone(NO_TOKEN),
+    "POST api.brand_pin_item": everyone(NO_TOKEN),
+    "POST api.brand_shelve": everyone(NO_TOKEN),
+    "POST api.brand_start": everyone(NO_TOKEN),
+    "POST api.brand_create_product": everyone(NO_TOKEN),
+    "POST api.brand_approve": everyone(NO_TOKEN),
+    "POST api.brand_reject": everyone(NO_TOKEN),
+    "POST api.brand_approve_payout": everyone(NO_TOKEN),
+    "POST api.brand_pay_payout": everyone(NO_TOKEN),
+    "POST api.brand_reject_payout": everyone(NO_TOKEN),
+    "POST api.partner_create_withdrawal": everyone(NO_TOKEN),
+    "POST api.partner_add_pick": everyone(NO_TOKEN),
+    # Its consumer part asks for a key too (an app's); only its documentation is open.
+    "GET api.meta_docs": everyone(PAGE),
+    "GET api.meta_openapi": everyone(PAGE),
+    "GET api.consumer_product": everyone(NO_TOKEN),
+    "GET api.consumer_live_room": everyone(NO_TOKEN),
+    "GET api.consumer_order": everyone(NO_TOKEN),
+    "POST api.consumer_create_order": everyone(NO_TOKEN),
+    "POST api.consumer_pay": everyone(NO_TOKEN),
+    "POST api.consumer_refund": everyone(NO_TOKEN),
+    "POST api.consumer_mock_pay": everyone(NO_TOKEN),
+    "POST api.consumer_touch": everyone(NO_TOKEN),
+    # Personal API tokens on the account page.
+    "POST accounts.create_api_token": signed_in(REFUSED_INPUT),
+    "POST accounts.revoke_api_token": signed_in(NOT_FOUND),  # brand B's key is nobody's personal token
     # The admin console.
     "GET admin.home.index": ADMIN_LIST,
+    "GET admin.api_keys.index": ADMIN_LIST,
+    "POST admin.api_keys.create": ADMIN_ACTION,
+    # A platform admin revokes a brand's key having picked the brand (?brand=): without it there is none to name.
+    "POST admin.api_keys.revoke": {**ADMIN_RECORD_ACTION, "platform": NOT_FOUND},
+    "GET admin.webhooks.index": ADMIN_LIST,
+    "POST admin.webhooks.create": ADMIN_ACTION,
+    "POST admin.webhooks.disable": ADMIN_RECORD_ACTION,
+    "GET admin.webhooks.delivery": ADMIN_RECORD,
+    "POST admin.webhooks.replay": ADMIN_RECORD_ACTION,
     "GET admin.content.index": ADMIN_LIST,
     "GET admin.content.create": ADMIN_LIST,
     "POST admin.content.create": ADMIN_ACTION,
@@ -230,7 +287,7 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
 }
 
 # Per route, URL variables whose name means something else there: filled with another of Walk.values' names.
-LIVE = ("live.room", "live.invite", "live.pin", "live.stats", "live.buy", "live.sheet", "live.remind_me",
+LIVE = ("api.consumer_live_room", "live.room", "live.invite", "live.pin", "live.stats", "live.buy", "live.sheet", "live.remind_me",
         "live_host.console", "live_host.console_stats", "live_host.start", "live_host.end", "live_host.pin_item",
         "live_host.unpin_item")
 VALUES = {"i18n.switch": {"code": "language"}, **{endpoint: {"code": "room_code"} for endpoint in LIVE},

@@ -127,6 +127,8 @@ class Walk:
             "endpoint_id": self.endpoint.id,
             "delivery_id": self.delivery.id,
             "key_id": self.key.id,
+            "token_id": self.key.id,  # brand B's API key: nobody's own personal token
+            "brand": self.brand.slug,
             "item_code": self.content_item.code,
             "brand_slug": self.brand.slug,
             "room_code": self.room.code,
