@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from mall.live.routes import bp as live_bp
     from mall.partner.routes import bp as partner_bp
     from mall.partner.share import bp as share_bp
+    from mall.partner.today import bp as today_bp
     from mall.payments.mock.routes import bp as mockpay_bp
     from mall.payments.routes import bp as payments_bp
     from mall.referral.routes import bp as referral_bp
@@ -133,7 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from mall.sms.routes import bp as sms_bp
     from mall.storefront.routes import bp as storefront_bp
 
-    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, referral_bp,
+    for bp in (catalog_bp, orders_bp, payments_bp, accounts_bp, admin_bp, i18n_bp, partner_bp, today_bp, referral_bp,
                lookup_bp, live_bp, live_host_bp, live_manage_bp, share_bp, sharing_bp, content_bp, storefront_bp):
         app.register_blueprint(bp)
     links.init_app(app)

@@ -110,6 +110,16 @@ def settle_command() -> None:
     click.echo(f"completed {completed} orders, settled {settled} commission shares")
 
 
+@mall_cli.command("journeys-tick")
+def journeys_tick_command() -> None:
+    """Move customers quiet for their brand's N days into the silent state (each once, safe on several hosts)."""
+    from mall.clock import utcnow
+    from mall.extensions import db
+    from mall.journeys.tick import silent_tick
+
+    click.echo(f"{silent_tick(db.session, now=utcnow())} customers became silent")
+
+
 @mall_cli.command("audit")
 def audit_command() -> None:
     """Check the books (balances, ratios, traceability); exits 1 on any violation."""

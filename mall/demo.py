@@ -14,6 +14,7 @@ from mall.catalog.demo_products import BRANDS, PRODUCTS, STORES
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
 from mall.demo_content import load_demo_content
+from mall.demo_journeys import load_demo_customers, load_demo_sequences
 from mall.demo_live import LIVE, REPLAY, SOON, load_demo_live
 from mall.demo_orders import load_demo_orders, load_demo_partners
 from mall.extensions import db
@@ -59,11 +60,14 @@ def load_demo() -> str:
     for position, item in enumerate(PRODUCTS):
         _product(session, brands[item.brand], item, position, now)
     unit_of_work.commit(session)
+    load_demo_sequences(session, now)
     load_demo_partners(session, now)
     load_demo_content(session, now)
     orders = load_demo_orders(session, now)
     unit_of_work.commit(session)
     load_demo_live(session, now)
+    load_demo_customers(session, now, DEMO_PASSWORD)
+    unit_of_work.commit(session)
     return summary(session, orders)
 
 
@@ -155,5 +159,6 @@ def summary(session, orders: int) -> str:
         f"Live rooms: live {url}/l/{LIVE} (invite link {url}/l/{LIVE}/SYTEA2, host console {url}/l/{LIVE}/host "
         f"as 张小雨), scheduled {url}/l/{SOON}, ended with replay {url}/l/{REPLAY}",
         f"Text messages (one-time codes) of the mock SMS provider: {url}/dev/sms",
+        f"Journeys: 张小雨 (13800000011) has follow-ups due today at {url}/partner/today",
     ]
     return "\n".join(lines)

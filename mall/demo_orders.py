@@ -103,6 +103,11 @@ def load_demo_orders(session, now: datetime) -> int:
     return created
 
 
+def load_orders(session, specs: list[DemoOrder], now: datetime, *, first_number: int) -> int:
+    """More demo orders (the journeys' customers), numbered from `first_number` so their browsers differ."""
+    return sum(_demo_order(session, number, spec, now) for number, spec in enumerate(specs, start=first_number))
+
+
 def _demo_order(session, number: int, spec: DemoOrder, now: datetime) -> bool:
     key = f"demo-order-{spec.key}-00000000"[:64]
     if session.scalar(select(Order.id).where(Order.idempotency_key == key)):

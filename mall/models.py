@@ -17,6 +17,22 @@ from mall.commission.models import (  # noqa: F401
 )
 from mall.commission.withdrawal_settings import WithdrawalSettings  # noqa: F401
 from mall.content.models import ContentEvent, ContentImage, ContentItem, ContentOrder  # noqa: F401
+from mall.journeys.models import (  # noqa: F401
+                                    JourneyCustomer,
+                                    JourneyCustomerTag,
+                                    JourneySettings,
+                                    JourneyStateChange,
+                                    JourneyTag,
+                                    JourneyTagChange,
+)
+from mall.journeys.sop_models import (  # noqa: F401
+                                    JourneyEnrolment,
+                                    JourneySequence,
+                                    JourneyStep,
+                                    JourneyStepOrder,
+                                    JourneyStepOutcome,
+                                    JourneyStepTouch,
+)
 from mall.live.models import LiveOrder, LiveReminder, LiveRoom, LiveViewer, ShelfItem  # noqa: F401
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.orders.settings import OrderSettings  # noqa: F401

@@ -13,3 +13,11 @@ def mask_name(name: str | None) -> str:
     if not name:
         return "*"
     return name[0] + "**"
+
+
+def first_name(name: str | None) -> str:
+    """How a guide's message greets a customer: the given name only ("王小明" -> "小明", "Anna Li" -> "Anna")."""
+    name = (name or "").strip()
+    if " " in name:
+        return name.split()[0]
+    return name[1:] if len(name) >= 2 else name

@@ -13,6 +13,7 @@ from mall.admin.audit_log.routes import bp as audit_bp
 from mall.admin.brands.routes import bp as brands_bp
 from mall.admin.content.routes import bp as content_bp
 from mall.admin.home.routes import bp as home_bp
+from mall.admin.journeys.routes import bp as journeys_bp
 from mall.admin.labels import admin_label
 from mall.admin.live.routes import bp as live_bp
 from mall.admin.orders.routes import bp as orders_bp
@@ -28,7 +29,7 @@ from mall.admin.withdrawals.routes import bp as withdrawals_bp
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_brand_admin)
 for area in (home_bp, orders_bp, withdrawals_bp, products_bp, partners_bp, rules_bp, stores_bp, audit_bp, reports_bp,
-             brands_bp, users_bp, live_bp, content_bp, webhooks_bp, api_keys_bp):
+             brands_bp, users_bp, live_bp, content_bp, webhooks_bp, api_keys_bp, journeys_bp):
     bp.register_blueprint(area)
 
 

@@ -48,7 +48,8 @@ def invite(code: str, partner_code: str):
     if room is None:
         return redirect(url_for("catalog.home"))
     if touch_allowed():
-        invited(db.session, room, partner_code, get_or_set_visitor_key(), user_id=_user_id(), now=utcnow())
+        invited(db.session, room, partner_code, get_or_set_visitor_key(), user_id=_user_id(), now=utcnow(),
+                ref=request.args.get("j", ""))
     return redirect(url_for("live.room", code=room.code))
 
 

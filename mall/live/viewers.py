@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mall.events import publish
+from mall.live.events import RoomBooked
 from mall.live.models import LiveReminder, LiveRoom, LiveViewer
 from mall.referral.service import record_visit
 
@@ -43,10 +45,11 @@ def viewers_now(session, room_id: int, *, now: datetime) -> int:
 
 
 def invited(session, room: LiveRoom, partner_code: str, visitor_key: str, *, user_id: int | None,
-            now: datetime) -> None:
-    """An invite link was opened: a touch (channel "live", binding as for product links) and the viewer."""
+            now: datetime, ref: str = "") -> None:
+    """An invite link was opened: a touch (channel "live", binding as for product links) and the viewer.
+    `ref` is the link's ?j= marker (a journey step's), kept on the touch."""
     touch = record_visit(session, brand_id=room.brand_id, partner_code=partner_code, channel="live",
-                         target=f"live:{room.code}", visitor_key=visitor_key, user_id=user_id, now=now)
+                         target=f"live:{room.code}", visitor_key=visitor_key, user_id=user_id, ref=ref, now=now)
     if touch is not None:
         touch.live_room_id = room.id
     seen(session, room, visitor_key, now=now, inviter_id=touch.partner_id if touch else None,
@@ -66,6 +69,8 @@ def remind(session, room: LiveRoom, visitor_key: str, *, user_id: int | None, no
                                      created_at=now))
     except IntegrityError:
         return False
+    publish(session, RoomBooked(now=now, room_id=room.id, brand_id=room.brand_id, visitor_key=visitor_key,
+                                user_id=user_id, inviter_id=inviter))
     return True
 
 

@@ -4,6 +4,7 @@ import re
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from mall.catalog.models import Product
 from mall.orders.models import Order, OrderLine, OrderStatus
 
 # What tokens and numbers are made of (see numbers.py); anything else is not looked up at all.
@@ -57,6 +58,22 @@ def spent_with_brand(session: Session, *, user_id: int, brand_id: int) -> int:
     return int(total or 0)
 
 
+def order_products(session: Session, order_id: int) -> tuple[int | None, int, frozenset[str]]:
+    """(buyer's user id, what the brand kept in fen, codes of the products bought) of one order."""
+    order = session.get(Order, order_id)
+    if order is None:
+        return None, 0, frozenset()
+    codes = session.scalars(select(Product.code).join(OrderLine, OrderLine.product_id == Product.id)
+                            .where(OrderLine.order_id == order_id)).all()
+    return order.user_id, order.total_fen - order.refunded_fen, frozenset(codes)
+
+
+def last_bought_product_id(session: Session, *, user_id: int, brand_id: int) -> int | None:
+    """The product on the user's latest paid order with the brand (personalisation moves it down)."""
+    return session.scalar(select(OrderLine.product_id).join(Order, Order.id == OrderLine.order_id)
+                          .where(Order.user_id == user_id, Order.brand_id == brand_id,
+                                 Order.status.in_(SPENT_STATUSES))
+                          .order_by(Order.paid_at.desc(), Order.id.desc(), OrderLine.id).limit(1))
 def units_sold_since(brand_id: int, since) -> Select:
     """(product_id, units) of the brand's orders paid since `since` and not cancelled or fully refunded: what
     "hot this week" orders the share centre by."""

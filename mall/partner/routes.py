@@ -3,6 +3,7 @@
 Views only pick the partner membership, parse filters and hand over to the read queries; the one
 write, a withdrawal request, is mall.commission.withdrawals.request_withdrawal.
 """
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -33,7 +34,7 @@ from mall.partner.export import csv_lines
 from mall.partner.forms import DateRangeForm, OrderFilterForm, WithdrawalForm
 from mall.partner.labels import label, percent
 from mall.partner.queries import attributed_orders, earnings_chart, membership_for, memberships, order_cards, totals
-from mall.partner.store import store_report
+from mall.partner.store import follow_ups, store_report
 from mall.partner.team import team
 from mall.partner.withdrawals import progress, withdrawals_of
 from mall.ratelimits import WITHDRAWAL, limited
@@ -43,6 +44,7 @@ bp = Blueprint("partner", __name__, url_prefix="/partner")
 PER_PAGE = 10
 MAX_PAGE = 10_000
 CHART_DAYS = 30
+FOLLOW_UP_DAYS = 7  # without a chosen period, the store page counts the last week's follow-ups
 
 
 @bp.app_template_filter("commission_label")
@@ -213,4 +215,6 @@ def store():
     form.validate()
     start, end = day_range_utc(*form.dates(), _tz())
     report = store_report(db.session, current_user.store, start=start, end=end)
-    return render_template("partner/store.html", form=form, report=report)
+    now = utcnow()
+    follow = follow_ups(db.session, current_user.store, since=start or now - timedelta(days=FOLLOW_UP_DAYS), now=now)
+    return render_template("partner/store.html", form=form, report=report, follow_ups=follow)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from mall.accounts.models import Role, User
 from mall.catalog.models import Store
 from mall.commission.models import CommissionShare, OrderAttribution
+from mall.journeys.results import completion
 from mall.orders.models import Order
 from mall.partner.team import PAID
 from mall.referral.models import Partner
@@ -81,3 +82,21 @@ def _guides(session: Session, store: Store, period: list) -> tuple[GuideRow, ...
         .where(User.role == Role.GUIDE, User.store_id == store.id)
         .order_by(func.coalesce(sales.c.sales, 0).desc(), User.name, User.id))
     return tuple(GuideRow(name, int(s), int(n), int(c)) for name, s, n, c in rows)
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    name: str
+    open_due: int  # follow-ups due and not yet done (missed ones included)
+    done: int
+    skipped: int
+
+
+def follow_ups(session: Session, store: Store, *, since: datetime, now: datetime) -> list[FollowUpRow]:
+    """Each guide's daily-list completion (mall.journeys.results): still open now, done and skipped since `since`."""
+    guides = session.execute(
+        select(User.name, Partner.id).join(Partner, and_(Partner.user_id == User.id,
+                                                         Partner.brand_id == store.brand_id))
+        .where(User.role == Role.GUIDE, User.store_id == store.id).order_by(User.name, User.id)).all()
+    done = completion(session, [partner_id for _name, partner_id in guides], since=since, due_by=now)
+    return [FollowUpRow(name, done[pid].open_due, done[pid].done, done[pid].skipped) for name, pid in guides]

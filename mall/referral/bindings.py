@@ -10,7 +10,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from mall.events import publish
 from mall.referral.attribution import LAST_TOUCH, NewBinding
+from mall.referral.events import CustomerBound
 from mall.referral.models import Binding
 
 SHARER, GUIDE = "sharer", "guide"
@@ -59,9 +61,13 @@ def replace_binding(session, *, brand_id: int, kind: str, customer: Customer, de
                                   visitor_key=customer.visitor_key, touch_id=new.touch_id, reason=new.reason,
                                   started_at=now, expires_at=new.expires_at)
                 session.add(binding)
-            return binding
         except (IntegrityError, _LostRace):
             continue
+        # Outside the race's savepoint: a listener's own failure is not mistaken for a lost race.
+        publish(session, CustomerBound(now=now, binding_id=binding.id, brand_id=brand_id, kind=kind,
+                                       partner_id=new.partner_id, user_id=customer.user_id,
+                                       visitor_key=customer.visitor_key))
+        return binding
     return None  # three lost races in a row: the others' bindings stand, which is a valid outcome
 
 
@@ -105,3 +111,9 @@ def _merge(session, visitor_key: str, user_id: int, mode_of, now: datetime) -> N
         _end(session, loser.id, now)
     session.execute(update(Binding).where(Binding.visitor_key == visitor_key, Binding.user_id.is_(None))
                     .values(user_id=user_id))
+
+
+def open_bindings_of_user(session, user_id: int) -> list[Binding]:
+    """The user's open bindings of every brand and kind (after a browser's bindings became theirs)."""
+    return list(session.scalars(select(Binding).where(Binding.user_id == user_id, Binding.ended_at.is_(None))
+                                .order_by(Binding.id)))

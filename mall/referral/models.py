@@ -53,6 +53,9 @@ class Touch(db.Model):
     live_room_id: Mapped[int | None] = mapped_column(ForeignKey("live_rooms.id"))
     visitor_key: Mapped[str] = mapped_column(String(40))  # the signed visitor cookie's id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The link's ?j= marker, opaque here: a journey step's link puts its step there (mall.journeys.links),
+    # so a touch, and the order after it, can be traced to the follow-up that sent it.
+    ref: Mapped[str] = mapped_column(String(24), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The content item (内容池) whose link was opened: its statistics count visits and orders through it.
     # A string reference, so referral never imports mall.content.

@@ -45,7 +45,8 @@ def _visit(brand_id: int, **kw) -> None:
     if not touch_allowed():
         return
     record_visit(db.session, brand_id=brand_id, visitor_key=get_or_set_visitor_key(),
-                 user_id=current_user.id if current_user.is_authenticated else None, now=utcnow(), **kw)
+                 user_id=current_user.id if current_user.is_authenticated else None, ref=request.args.get("j", ""),
+                 now=utcnow(), **kw)
 
 
 @bp.get("/p/<product_code>/<partner_code>")

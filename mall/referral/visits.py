@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from mall.events import publish
 from mall.referral.attribution import (
     AT_REGISTRATION,
     BindingRule,
@@ -16,6 +17,7 @@ from mall.referral.attribution import (
 )
 from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, replace_binding
 from mall.referral.codes import partner_by_code, store_by_code
+from mall.referral.events import TouchRecorded, VisitorClaimed
 from mall.referral.facts import binding_fact, partner_facts, touch_fact
 from mall.referral.models import Binding, Partner, Touch
 from mall.referral.settings import binding_rule, referral_settings_for
@@ -23,7 +25,7 @@ from mall.referral.settings import binding_rule, referral_settings_for
 
 def record_visit(session, *, brand_id: int, partner_code: str | None = None, store_code: str | None = None,
                  channel: str, target: str, visitor_key: str, user_id: int | None = None,
-                 content_item_id: int | None = None, now: datetime) -> Touch | None:
+                 ref: str = "", content_item_id: int | None = None, now: datetime) -> Touch | None:
     """Record the touch and apply the brand's binding rule; None when no code belongs to this brand.
 
     A stale or foreign code is not an error: the visitor still gets the page, we just learn nothing.
@@ -40,8 +42,8 @@ def record_visit(session, *, brand_id: int, partner_code: str | None = None, sto
     # A guide's link carries the guide's store as well as the guide.
     store_id = store.id if store is not None else (fact.guide_store_id if fact else None)
     touch = Touch(brand_id=brand_id, partner_id=partner.id if partner else None, store_id=store_id,
-                  channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id, created_at=now,
-                  content_item_id=content_item_id)
+                  channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id,
+                  ref=_clean_ref(ref), content_item_id=content_item_id, created_at=now)
     session.add(touch)
     session.flush()
 
@@ -54,7 +56,20 @@ def record_visit(session, *, brand_id: int, partner_code: str | None = None, sto
         for kind in kinds:
             _bind_after_touch(session, kind=kind, brand_id=brand_id, customer=customer, touch=touch_fact(touch),
                               rule=rule, now=now)
+    # After the bindings: a listener sees the customer already bound by this very visit.
+    publish(session, TouchRecorded(now=now, touch_id=touch.id, brand_id=brand_id, partner_id=touch.partner_id,
+                                   user_id=user_id, visitor_key=visitor_key, channel=channel, target=touch.target,
+                                   ref=touch.ref))
     return touch
+
+
+REF_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
+
+
+def _clean_ref(ref: str | None) -> str:
+    """A link's marker as stored: anything but a short run of plain characters is dropped, not refused."""
+    ref = (ref or "")[:24]
+    return ref if ref and set(ref) <= REF_CHARS else ""
 
 
 def claim_visitor(session, *, visitor_key: str | None, user_id: int, now: datetime) -> None:
@@ -71,6 +86,7 @@ def claim_visitor(session, *, visitor_key: str | None, user_id: int, now: dateti
         if rule.mode == AT_REGISTRATION:
             _bind_at_registration(session, brand_id=brand_id, customer=Customer(user_id, visitor_key), rule=rule,
                                   now=now)
+    publish(session, VisitorClaimed(now=now, visitor_key=visitor_key, user_id=user_id))
 
 
 def _bind_after_touch(session, *, kind: str, brand_id: int, customer: Customer, touch: TouchFact,

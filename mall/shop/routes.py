@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from mall import page_cache
+from mall.catalog import ordering
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
 from mall.catalog.pages import product_page_freshness, published_product_by_code
 from mall.clock import utcnow
@@ -46,8 +47,10 @@ def brand(slug: str):
     reads_only(db.session)
     brand = brand_by_slug(db.session, slug) or abort(404)
     page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
+    products = ordering.for_customer(db.session, page.items, brand_id=brand.id,
+                                     user_id=current_user.id if current_user.is_authenticated else None)
     return render_template("catalog/brand.html", brand=brand, stores=brand_stores(db.session, brand.id),
-                           page=page, tiles=tiles(page.items, now=utcnow()))
+                           page=page, tiles=tiles(products, now=utcnow()))
 
 
 @bp.get("/p/<code>")

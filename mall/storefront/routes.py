@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mall import unit_of_work
+from mall.catalog import ordering
 from mall.catalog.listing import published_products, tiles
 from mall.clock import utcnow
 from mall.extensions import db
@@ -37,7 +38,9 @@ def page(partner_code: str):
     if not products:
         paged = db.paginate(published_products(partner.brand_id), page=_page_number(), per_page=PER_PAGE,
                             error_out=False)
-        products = paged.items
+        # The brand's catalogue in this customer's order (千人千面); a sharer's own picks keep the sharer's order.
+        products = ordering.for_customer(db.session, paged.items, brand_id=partner.brand_id,
+                                         user_id=current_user.id if current_user.is_authenticated else None)
     if not request.headers.get("HX-Request"):  # turning pages is not another visit
         _visit(partner, {product.brand_id for product in products} or {partner.brand_id}, now)
     context = dict(partner=partner, brand=partner.brand, storefront=storefront, page=paged,

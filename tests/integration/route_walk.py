@@ -20,6 +20,7 @@ from mall.codes import short_code
 from mall.commission.models import OrderAttribution, Withdrawal
 from mall.commission.withdrawals import request_withdrawal
 from mall.jobs.settle import settle_due
+from mall.journeys.sequences import save_sequence, save_step
 from mall.live.rooms import RoomDetails, save_room
 from mall.live.shelf import add_to_shelf
 from mall.live.streams import parse_stream
@@ -65,6 +66,10 @@ class Walk:
                                         sequence_key=f"order:{self.order.id}", occurred_at=utcnow(),
                                         status="delivered", attempts=1, next_attempt_at=utcnow())
         session.add(self.delivery)
+        self.sequence = save_sequence(session, books.brand.id, None, name="Brand B Secret Journey", state="new",
+                                      tag_id=None, reentry="every_entry", active=True, now=T0)
+        self.step = save_step(session, books.brand.id, self.sequence.id, None, day_offset=0, channel="chat",
+                              template="{first_name}", now=T0)
         self.key, _secret = create_token(session, kind=BRAND, name="Brand B Secret Key", brand_id=books.brand.id,
                                          now=utcnow())
         self.books, self.brand, self.store, self.product = books, books.brand, books.store, books.product
@@ -103,7 +108,7 @@ class Walk:
         """What brand B's lists show of it, and brand A's admin must never see."""
         return [self.order.number, self.recent.number, self.books.sharer.code, self.pending.code, self.product.title,
                 self.store.name, self.brand.name, "Brand B Secret Reason", "Brand B Secret Post",
-                "brand-b-secret.example", "Brand B Secret Key"]
+                "brand-b-secret.example", "Brand B Secret Key", self.sequence.name]
 
     def values(self) -> dict[str, object]:
         """URL variable name -> brand B's record. A new route with a new variable name adds it here (a name that
@@ -127,6 +132,8 @@ class Walk:
             "endpoint_id": self.endpoint.id,
             "delivery_id": self.delivery.id,
             "key_id": self.key.id,
+            "sequence_id": self.sequence.id,
+            "step_id": self.step.id,
             "token_id": self.key.id,  # brand B's API key: nobody's own personal token
             "brand": self.brand.slug,
             "item_code": self.content_item.code,

@@ -119,3 +119,21 @@ def test_a_live_rooms_life_reads_in_words_with_its_title_and_host_store(client, 
     assert "Host store — → Jing'an" in page  # the creation names the store, not its id
     for raw in ("live_room.", f"live_room:{shop.room.id}", "live_price_fen", "host_store_id"):
         assert raw not in page
+
+
+def test_creating_and_revoking_a_brand_api_key_is_audited_in_words(client, make, login_as, db):
+    from mall.accounts.api_tokens import ApiToken
+    from tests.conftest import csrf_from
+
+    brand = make.brand()
+    login_as(make.user(Role.BRAND_ADMIN, brand=brand, name="Boss Wang"))
+    token = csrf_from(client.get("/admin/api-keys", headers=EN).get_data(as_text=True))
+    created = client.post("/admin/api-keys", data={"csrf_token": token, "name": "CRM sync", "scopes": ["read"]},
+                          headers=EN)
+    assert created.status_code == 200
+    key = db.session.scalars(db.select(ApiToken).where(ApiToken.brand_id == brand.id)).one()
+    client.post(f"/admin/api-keys/{key.id}/revoke", data={"csrf_token": token}, headers=EN)
+    page = text(audit_page(client))
+    assert "Boss Wang API key created API key CRM sync" in page and "Scopes — → read" in page
+    assert "Boss Wang API key revoked API key CRM sync" in page
+    assert key.token_hash not in page and "api_key:" not in page

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from mall.accounts.models import Role, User
 from mall.catalog.models import Brand, Product, ProductImage, Sku, Store
 from mall.clock import utcnow
+from mall.demo_journeys import CUSTOMERS as JOURNEY_CUSTOMERS
 from mall.extensions import db as _db
 from mall.referral.models import Partner
 from tests.conftest import csrf_from
@@ -34,7 +35,7 @@ def load(runner):
 def test_demo_loads_twice_with_the_same_data(runner, db):
     output = load(runner)
     first, rows = counts(db), snapshot(db)
-    assert first == {"Brand": 2, "Store": 3, "User": 16, "Product": 24, "Sku": first["Sku"],
+    assert first == {"Brand": 2, "Store": 3, "User": 16 + len(JOURNEY_CUSTOMERS), "Product": 24, "Sku": first["Sku"],
                      "ProductImage": 48}
     assert first["Sku"] >= 24
     load(runner)
@@ -54,7 +55,8 @@ def test_demo_people_cover_every_role_and_a_two_level_invite_tree(runner, db):
         by_role.setdefault(user.role, []).append(user)
     assert by_role[Role.PLATFORM_ADMIN][0].check_password("demo1234")
     assert {role: len(people) for role, people in by_role.items()} == {
-        "platform_admin": 1, "brand_admin": 2, "store_manager": 1, "guide": 3, "partner": 6, "consumer": 3}
+        "platform_admin": 1, "brand_admin": 2, "store_manager": 1, "guide": 3, "partner": 6,
+        "consumer": 3 + len(JOURNEY_CUSTOMERS)}
     assert all(guide.store_id and guide.brand_id == guide.store.brand_id for guide in by_role["guide"])
     partners = db.session.scalars(select(Partner).join(User).where(User.role == Role.PARTNER)).all()
     level1 = [p for p in partners if p.inviter_id is None]
@@ -99,3 +101,21 @@ def test_demo_images_are_shipped_and_small(app):
         assert os.path.getsize(path) < 40 * 1024, path
         with open(path, "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_demo_guide_has_follow_ups_today_for_customers_in_every_state(runner, db):
+    from mall.clock import utcnow
+    from mall.journeys.daily import due_today
+    from mall.journeys.models import JourneyCustomer
+    from mall.journeys.sop_models import JourneySequence
+
+    load(runner)
+    load(runner)
+    guide = db.session.scalar(select(Partner).where(Partner.code == "GDZXY8"))
+    due = due_today(db.session, guide_id=guide.id, day_end=utcnow())
+    assert {item.state for item in due} == {"new", "interested", "purchased", "repeat", "silent"}
+    assert len(due) == len({item.enrolment_id for item in due}) >= 9
+    assert set(db.session.scalars(select(JourneySequence.state))) == {"new", "interested", "purchased", "repeat",
+                                                                      "silent"}
+    states = db.session.scalars(select(JourneyCustomer.state).where(JourneyCustomer.guide_id == guide.id)).all()
+    assert len(states) == len(JOURNEY_CUSTOMERS)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from mall.accounts.api_tokens import BRAND, TokenError, active_tokens, create_token, revoke_token
 from mall.admin.acting_brand import acting_brand_id, choose_brand_page
 from mall.admin.webhooks.forms import ApiKeyForm
+from mall.audit.service import record
 from mall.clock import utcnow
 from mall.extensions import db
 
@@ -35,6 +36,9 @@ def create():
         except TokenError as err:
             form.name.errors.append(err.message)
         else:
+            # A brand key reads (and may change) the brand's orders and money: who made which key is audited.
+            record(db.session, action="api_key.create", brand_id=brand_id, actor_id=current_user.id, now=utcnow(),
+                   subject=f"api_key:{_key.id}", after={"name": _key.name, "scopes": _key.scopes})
             # Shown once: rendered, never flashed (a flash would put it in the session cookie).
             return _page(brand_id, ApiKeyForm(formdata=None), new_secret=secret)
     return _page(brand_id, form, status=422)
@@ -45,6 +49,8 @@ def revoke(key_id: int):
     brand_id = acting_brand_id()
     if brand_id is None or not revoke_token(db.session, key_id, brand_id=brand_id, now=utcnow()):
         abort(404)
+    record(db.session, action="api_key.revoke", brand_id=brand_id, actor_id=current_user.id, now=utcnow(),
+           subject=f"api_key:{key_id}")
     flash(_("The key was revoked: systems using it can no longer call the API."), "success")
     return redirect(url_for("admin.api_keys.index", **_brand_arg(brand_id)), code=303)
 

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from mall.accounts.api_tokens import ApiToken
 from mall.accounts.models import User
 from mall.catalog.models import Brand, Product, Store
 from mall.commission.models import Withdrawal
@@ -17,6 +18,7 @@ from mall.live.models import LiveRoom
 from mall.money import format_fen
 from mall.orders.models import Order
 from mall.referral.models import Partner
+from mall.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -102,5 +104,25 @@ def _live_rooms(session, keys, brand_id):
                                         url_for("admin.live.show", room_id=rid)) for rid, title in rows}
 
 
-LOOKUPS = {"live_room": _live_rooms, "partner": _partners, "store": _stores, "product": _products, "brand": _brands, "order": _orders,
+def _webhook_endpoints(session, keys, brand_id):
+    rows = session.execute(_scoped(select(WebhookEndpoint.id, WebhookEndpoint.url)
+                                   .where(WebhookEndpoint.id.in_(_ids(keys))), WebhookEndpoint.brand_id, brand_id))
+    return {f"webhook_endpoint:{eid}": Subject(str(_l("Webhook endpoint %(url)s", url=url))) for eid, url in rows}
+
+
+def _webhook_deliveries(session, keys, brand_id):
+    rows = session.execute(_scoped(select(WebhookDelivery.id, WebhookDelivery.topic)
+                                   .where(WebhookDelivery.id.in_(_ids(keys))), WebhookDelivery.brand_id, brand_id))
+    return {f"webhook_delivery:{did}": Subject(str(_l("Webhook delivery #%(id)d (%(event)s)", id=did, event=topic)))
+            for did, topic in rows}
+
+
+def _api_keys(session, keys, brand_id):
+    rows = session.execute(_scoped(select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(_ids(keys))),
+                                   ApiToken.brand_id, brand_id))
+    return {f"api_key:{kid}": Subject(str(_l("API key %(name)s", name=name))) for kid, name in rows}
+
+
+LOOKUPS = {"webhook_endpoint": _webhook_endpoints, "webhook_delivery": _webhook_deliveries, "api_key": _api_keys,
+           "live_room": _live_rooms, "partner": _partners, "store": _stores, "product": _products, "brand": _brands, "order": _orders,
            "withdrawal": _withdrawals, "user": _users}

@@ -33,6 +33,7 @@ FIELDS = {
     "state": _l("State"), "starts_at": _l("Starts"), "stream": _l("Stream"), "replay": _l("Replay"),
     "host_store_id": _l("Host store"), "host_user_id": _l("Host"), "cover": _l("Cover image"),
     "sku_id": _l("Option"), "live_price_fen": _l("Live price"), "item_id": _l("Shelf item"),
+    "url": _l("Address"), "topics": _l("Events"), "topic": _l("Event"), "scopes": _l("Scopes"),
 }
 ROOM_STATES = {"scheduled": _l("Scheduled"), "live": _l("Live now"), "ended": _l("Ended")}
 # Internal references an admin cannot act on: kept in the log, not shown.
@@ -127,6 +128,8 @@ def _value(key: str, value, kind: str, names: dict[str, str]) -> str:
             return format_datetime(datetime.fromisoformat(value), "short")
         except (TypeError, ValueError):
             return str(value)
+    if key == "topics" and isinstance(value, list):
+        return ", ".join(str(topic) for topic in value) or "—"
     if key == "shares" and isinstance(value, list):
         return "; ".join(_share(share, names, locale) for share in value if isinstance(share, dict)) or "—"
     return str(value)
