@@ -122,6 +122,16 @@ FORMS: dict[str, FormCase] = {
     "mall.admin.webhooks.forms.EndpointForm": FormCase("admin_b", "POST", lambda w: "/admin/webhooks",
                                                       lambda w: {"url": "https://hooks.example.com/mall",
                                                                  "topics": "order.paid"}),
+    # Journeys: the admin's sequences, steps, tags and settings; the partner's follow-ups and tags.
+    "mall.admin.journeys.forms.SequenceForm": FormCase("admin_b", "POST",
+                                                      lambda w: f"/admin/journeys/sequences/{w.sequence.id}"),
+    "mall.admin.journeys.forms.StepForm": FormCase("admin_b", "POST", lambda w: f"/admin/journeys/steps/{w.step.id}"),
+    "mall.admin.journeys.forms.TagForm": FormCase("admin_b", "POST", lambda w: "/admin/journeys/tags"),
+    "mall.admin.journeys.forms.CustomerTagForm": FormCase("admin_b", "POST", lambda w: "/admin/journeys/customers/tags"),
+    "mall.admin.journeys.forms.JourneySettingsForm": FormCase("admin_b", "POST", lambda w: "/admin/journeys/settings"),
+    "mall.partner.today_forms.CustomerTagForm": FormCase(
+        "guide", "POST", lambda w: f"/partner/today/customers/{w.books.buyer.id}/tags"),
+    "mall.partner.today_forms.FollowUpForm": FormCase("guide", "POST", lambda w: f"/partner/today/999999/{w.step.id}"),
     # A guest's order look-up: the phone number, then the texted code.
     "mall.sms.forms.PhoneForm": FormCase("anonymous", "POST", lambda w: "/orders/find",
                                         lambda w: {"phone": "13800138000"}),

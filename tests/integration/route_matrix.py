@@ -204,8 +204,21 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     # Personal API tokens on the account page.
     "POST accounts.create_api_token": signed_in(REFUSED_INPUT),
     "POST accounts.revoke_api_token": signed_in(NOT_FOUND),  # brand B's key is nobody's personal token
+    # The guide's "today" list of follow-ups (journeys); a refusal is a message back on the list.
+    "GET today.index": only(PAGE, "guide"),
+    "POST today.follow_up": only(DONE, "guide"),
+    "POST today.tag_customer": only(DONE, "guide"),
     # The admin console.
     "GET admin.home.index": ADMIN_LIST,
+    "GET admin.journeys.index": ADMIN_LIST,
+    "GET admin.journeys.show": ADMIN_RECORD,
+    "POST admin.journeys.tag_customer": ADMIN_ACTION,
+    "POST admin.journeys.create_sequence": ADMIN_ACTION,
+    "POST admin.journeys.update_sequence": ADMIN_RECORD_ACTION,
+    "POST admin.journeys.add_step": ADMIN_RECORD_ACTION,
+    "POST admin.journeys.save_settings": ADMIN_ACTION,
+    "POST admin.journeys.update_step": ADMIN_RECORD_ACTION,
+    "POST admin.journeys.create_tag_view": ADMIN_ACTION,
     "GET admin.api_keys.index": ADMIN_LIST,
     "POST admin.api_keys.create": ADMIN_ACTION,
     # A platform admin revokes a brand's key having picked the brand (?brand=): without it there is none to name.

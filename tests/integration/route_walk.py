@@ -134,6 +134,8 @@ class Walk:
             "key_id": self.key.id,
             "sequence_id": self.sequence.id,
             "step_id": self.step.id,
+            "customer_id": self.books.buyer.id,  # brand B's customer
+            "enrolment_id": 999_999,  # no such enrolment: the walk's customer is enrolled in no journey
             "token_id": self.key.id,  # brand B's API key: nobody's own personal token
             "brand": self.brand.slug,
             "item_code": self.content_item.code,
