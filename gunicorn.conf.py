@@ -1,6 +1,7 @@
 """Production server settings: `gunicorn app:app` reads this file from the working directory."""
 import multiprocessing
 import os
+import tempfile
 
 # Read before the app is imported: serving with gunicorn means production (own secrets, PUBLIC_BASE_URL,
 # no mock provider unless PAYMENT_PROVIDER=mock), unless MALL_ENV says otherwise on purpose.
@@ -18,3 +19,23 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# /metrics adds up every worker's samples (mall/metrics.py): each process writes them to files in this
+# directory. It is emptied when the server starts, so a previous run's workers are not counted again; a
+# `flask mall` cron job given the same directory shows its runs and the audit's status there too.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"mall-metrics-{os.getuid()}"))
+
+
+def on_starting(server):
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):  # only prometheus_client's own files: the directory may be shared
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    # A dead worker's live gauges stop counting; its counters and histograms stay in the sums.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

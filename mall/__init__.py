@@ -36,12 +36,13 @@ def create_app(config: dict | type | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
 
     import mall.models  # noqa: F401  (registers every table)
-    from mall import errors, subscribers, unit_of_work
+    from mall import errors, metrics, subscribers, unit_of_work
 
     errors.refuse_untrusted_hosts(app)  # before the extensions' hooks, which read the Host header too
     # The first after_request hook registered, so the last to run (Flask runs them in reverse): it ends the
     # request's transaction after every other hook has had its say.
     unit_of_work.init_app(app)
+    metrics.init_app(app)  # its timer starts before, and stops after, every other hook but the commit
     _init_extensions(app)
     subscribers.register()
     _register_blueprints(app)

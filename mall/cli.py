@@ -6,6 +6,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from mall.metrics import job_run, record_audit
+
 mall_cli = AppGroup("mall", help="Mall jobs and data.")
 
 
@@ -29,7 +31,9 @@ def deliver_callbacks_command() -> None:
 
     from mall.payments.mock.delivery import deliver_pending
 
-    delivered, failed = deliver_pending(current_app._get_current_object())
+    with job_run("deliver-callbacks") as handled:
+        delivered, failed = deliver_pending(current_app._get_current_object())
+        handled(delivered)
     click.echo(f"delivered {delivered}, failed {failed}")
 
 
@@ -40,7 +44,9 @@ def deliver_outbox_command() -> None:
     from mall.extensions import db
     from mall.outbox.delivery import deliver_due
 
-    delivered, failed = deliver_due(db.session, now=utcnow())
+    with job_run("deliver-outbox") as handled:
+        delivered, failed = deliver_due(db.session, now=utcnow())
+        handled(delivered)
     click.echo(f"delivered {delivered}, failed {failed}")
 
 
@@ -67,7 +73,10 @@ def run_imports_command() -> None:
     from mall.extensions import db
     from mall.jobs.imports import run_queued_imports
 
-    click.echo(f"ran {run_queued_imports(db.session, now=utcnow())} imports")
+    with job_run("run-imports") as handled:
+        ran = run_queued_imports(db.session, now=utcnow())
+        handled(ran)
+    click.echo(f"ran {ran} imports")
 
 
 @mall_cli.command("cancel-unpaid")
@@ -79,8 +88,10 @@ def cancel_unpaid_command() -> None:
     from mall.extensions import db
     from mall.jobs.unpaid import cancel_unpaid
 
-    cancelled = cancel_unpaid(db.session, older_than_minutes=current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
-                              now=utcnow())
+    with job_run("cancel-unpaid") as handled:
+        cancelled = cancel_unpaid(db.session, now=utcnow(),
+                                  older_than_minutes=current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"])
+        handled(cancelled)
     click.echo(f"cancelled {cancelled} unpaid orders")
 
 
@@ -92,8 +103,10 @@ def settle_command() -> None:
     from mall.jobs.settle import auto_complete, settle_due
 
     now = utcnow()
-    completed = auto_complete(db.session, now=now)
-    settled = settle_due(db.session, now=now)
+    with job_run("settle") as handled:
+        completed = auto_complete(db.session, now=now)
+        settled = settle_due(db.session, now=now)
+        handled(settled)
     click.echo(f"completed {completed} orders, settled {settled} commission shares")
 
 
@@ -113,8 +126,11 @@ def audit_command() -> None:
     from mall.commission.audit_books import audit_books
     from mall.extensions import db
 
-    report = audit_books(db.session)
-    db.session.rollback()  # the audit only reads
+    with job_run("audit") as handled:
+        report = audit_books(db.session)
+        db.session.rollback()  # the audit only reads
+        handled(sum(check.checked for check in report.checks))
+    record_audit({check.name: check.count for check in report.checks})
     for check in report.checks:
         click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.checked} checked, "
                    f"{check.count} violations")
