@@ -170,6 +170,7 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
     "GET api.brand_withdrawals": everyone(NO_TOKEN),
     "GET api.partner_profile": everyone(NO_TOKEN),
     "GET api.partner_balances": everyone(NO_TOKEN),
+    "GET api.partner_product_poster": everyone(NO_TOKEN),
     "GET api.partner_content": everyone(NO_TOKEN),
     "GET api.partner_ledger": everyone(NO_TOKEN),
     "GET api.partner_orders": everyone(NO_TOKEN),
