@@ -39,6 +39,32 @@ def counts() -> dict:
             "pending_shares": q("select count(*) from commission_shares where status = 'pending'")}
 
 
+BENCH_STOCK = 1_000_000
+
+
+HELD = ("(select coalesce(sum(l.quantity), 0) from order_lines l join orders o on o.id = l.order_id "
+        "where l.sku_id = s.id and o.status <> 'cancelled')")
+
+
+def skus() -> dict:
+    """Every published SKU with a partner of its brand, each given a stock no checkout run sells out (bench.checkout);
+    stock_and_held (stock left + units of orders that hold it) must be the same after the run: nothing oversold."""
+    db.session.execute(text("update skus set stock = :s where product_id in (select id from products where published)"),
+                       {"s": BENCH_STOCK})
+    db.session.commit()
+    rows = db.session.execute(text(
+        "select x.code, s.id, (select min(p.code) from partners p where p.brand_id = x.brand_id and p.status = 'active'),"
+        f" s.stock + {HELD} from skus s join products x on x.id = s.product_id where x.published order by s.id")).all()
+    return {"skus": [{"product": code, "sku_id": sku, "partner": partner, "stock_and_held": total}
+                     for code, sku, partner, total in rows if partner]}
+
+
+def stock() -> dict:
+    rows = db.session.execute(text(f"select s.id, s.stock + {HELD} from skus s")).all()
+    return {"skus": [{"sku_id": sku, "stock_and_held": total} for sku, total in rows]}
+
+
 if __name__ == "__main__":
     with create_app().app_context():
-        print(json.dumps({"targets": targets, "heavy": heavy, "counts": counts}[sys.argv[1]]()))
+        print(json.dumps({"targets": targets, "heavy": heavy, "counts": counts, "skus": skus,
+                          "stock": stock}[sys.argv[1]]()))
