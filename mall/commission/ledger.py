@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import case, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,15 +104,27 @@ def brand_account(session, brand_id: int, kind: str) -> Account:
     return account(session, brand_id, "brand", brand_id, kind)
 
 
+# The order every money move locks accounts in: beneficiaries' accounts by id, then the brand's own accounts
+# by id. The brand's PAYABLE row is shared by every payment of the brand; taken first (it is the brand's oldest
+# account, so the lowest id) it would be held through the other accounts' updates and serialise all the
+# brand's payments on it. Taken last, it is held only from the posting's final UPDATE to the commit. One order
+# for everyone (lock() and post() alike) keeps two moves sharing accounts from deadlocking.
+def lock_order(acct: Account) -> tuple[bool, int]:
+    return acct.owner_kind == "brand", acct.id
+
+
+_LOCK_ORDER = (case((Account.owner_kind == "brand", 1), else_=0), Account.id)
+
+
 def lock(session, accounts: list[Account]) -> None:
-    """Row-lock accounts in id order, the order post() updates them in, before reading balances to decide.
+    """Row-lock accounts in lock_order, the order post() updates them in, before reading balances to decide.
 
     Every money move that reads a balance first locks all the accounts it will touch this way, so two
     moves sharing accounts wait for each other instead of deadlocking.
     """
     ids = sorted({acct.id for acct in accounts})
     if ids:
-        session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id).with_for_update())
+        session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(*_LOCK_ORDER).with_for_update())
 
 
 def balance(session, acct: Account, *, for_update: bool = False) -> int:
@@ -148,15 +160,17 @@ def post(session, *, key: str, kind: str, brand_id: int, entries: list[tuple[Acc
         return None
     try:
         deltas: dict[int, int] = defaultdict(int)
+        accounts: dict[int, Account] = {}
         for acct, amount, share_id in entries:
             session.add(LedgerEntry(transaction_id=tx.id, account_id=acct.id, share_id=share_id, amount_fen=amount))
             deltas[acct.id] += amount
+            accounts[acct.id] = acct
         session.flush()
-        # One UPDATE per account, in id order so concurrent postings lock rows in the same order.
-        for account_id in sorted(deltas):
-            if deltas[account_id]:
-                session.execute(update(Account).where(Account.id == account_id)
-                                .values(balance_fen=Account.balance_fen + deltas[account_id])
+        # One UPDATE per account, in lock_order: concurrent postings lock rows in the same order, the brand's last.
+        for acct in sorted(accounts.values(), key=lock_order):
+            if deltas[acct.id]:
+                session.execute(update(Account).where(Account.id == acct.id)
+                                .values(balance_fen=Account.balance_fen + deltas[acct.id])
                                 .execution_options(synchronize_session=False))
         savepoint.commit()
     except IntegrityError as exc:  # a CHECK refused a negative asset or positive debt
