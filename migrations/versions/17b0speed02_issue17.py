@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("orders") as batch:
+        batch.create_index("ix_orders_created_id", ["created_at", "id"])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("orders") as batch:
+        batch.drop_index("ix_orders_created_id")
