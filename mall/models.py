@@ -37,11 +37,11 @@ from mall.live.models import LiveOrder, LiveReminder, LiveRoom, LiveViewer, Shel
 from mall.orders.models import Order, OrderHistory, OrderLine, Refund, RefundItem  # noqa: F401
 from mall.orders.settings import OrderSettings  # noqa: F401
 from mall.outbox.models import OutboxEvent  # noqa: F401
-from mall.reporting.models import DailySales, OrderSalesFact  # noqa: F401
 from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa: F401
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
+from mall.reporting.models import DailySales, OrderSalesFact  # noqa: F401
 from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401
 from mall.storefront.models import Storefront, StorefrontPick  # noqa: F401
 from mall.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: F401

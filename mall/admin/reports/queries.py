@@ -13,8 +13,8 @@ from sqlalchemy import Date, Select, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mall.accounts.models import User
-from mall.catalog.models import Store
 from mall.admin.reports.rollup import CHINA, rollup_rows
+from mall.catalog.models import Store
 from mall.commission.models import CommissionShare, OrderAttribution
 from mall.live.models import LiveRoom
 from mall.orders.models import Order
