@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from mall.admin.reports.queries import DIMENSIONS, report_statements, sales_report
 from mall.admin.reports.rollup import rollup_rows
+from mall.commission.plan import manual_credit, reattribute
 from mall.orders import states
 from mall.orders.models import Refund, RefundItem, RefundStatus
 from mall.orders.refunds import book_refund
@@ -114,3 +115,15 @@ def test_the_backfill_rebuilds_what_the_subscribers_kept(db, books):
     rebuild(db.session)
     db.session.commit()
     assert sorted(tuple(r) for r in db.session.execute(cells)) == kept
+
+
+def test_a_re_attribution_moves_the_order_to_its_new_sharer(db, books):
+    other = books.partner(inviter=books.upline)
+    credit = manual_credit(db.session, books.partly, sharer_id=other.id, store_id=books.store.id)
+    reattribute(db.session, books.partly.id, credit, actor_id=None, reason="wrong link", now=datetime(2025, 3, 3))
+    db.session.commit()
+    by_sharer = rolled(db.session, books.brand.id, "sharer")
+    assert by_sharer == live(db.session, books.brand.id, "sharer")
+    assert by_sharer[other.id][:2] == (1, 15000)
+    for dimension in DIMENSIONS:
+        assert rolled(db.session, books.brand.id, dimension) == live(db.session, books.brand.id, dimension)
