@@ -14,8 +14,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = 30
 graceful_timeout = 20
-max_requests = 2000  # recycle workers now and then so a slow leak never becomes an outage
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never becomes an outage, but rarely: 1,000 live viewers alone
+# poll ~330 times a second, and 2,000 requests restarted each worker every ~25 s (a cold worker's first
+# requests are slow). 20,000 is about ten minutes per worker at that rate.
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

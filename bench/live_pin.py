@@ -3,6 +3,10 @@
     createdb -h 127.0.0.1 -p 55433 -U postgres mall_bench_live
     DATABASE_URL=postgresql://postgres@127.0.0.1:55433/mall_bench_live .venv/bin/python bench/live_pin.py
 
+The gunicorn hosts take the cache settings from the environment, as production does: with
+CACHE_TYPE=RedisCache CACHE_REDIS_URL=redis://127.0.0.1:6379/1 both hosts share the room state the 304 is
+answered from (mall/live/poll.py); LIVE_PIN_CACHE_SECONDS=0 reads the database on every poll instead.
+
 One command: it migrates the database, seeds a brand with a live room and a shelf of two products, starts
 --hosts gunicorn instances (each its own master and workers, as separate hosts behind a load balancer would
 be; viewers are spread over them), and runs the viewers in a separate process (an asyncio client written
@@ -235,7 +239,7 @@ def main():
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread; gunicorn.conf.py: 2)")
     parser.add_argument("--timeout", type=float, default=5.0, help="client timeout per request")
     parser.add_argument("--max-requests", type=int, default=0,
-                        help="gunicorn's worker recycling (gunicorn.conf.py: 2000); 0 = off, see RESULTS.md")
+                        help="gunicorn's worker recycling (gunicorn.conf.py: 20000); 0 = off, see RESULTS.md")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:55433/mall_bench_live"
     dbname = database_url.rsplit("/", 1)[1]

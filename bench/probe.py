@@ -2,12 +2,14 @@
 comes from the environment bench.run sets): `python -m bench.probe targets|heavy|counts` prints JSON."""
 import json
 import sys
+from datetime import datetime
 
 from sqlalchemy import text
 
 from bench.dataset import heavy_phone
 from mall import create_app
 from mall.extensions import db
+from mall.partner.pages import Cursor
 
 
 def q(sql: str, **params):
@@ -26,10 +28,21 @@ def heavy() -> dict:
     brand = q("select min(id) from brands where slug like 'bench1-%'")
     partner = q("select p.id from partners p join users u on u.id = p.user_id where u.phone = :phone",
                 phone=heavy_phone(brand))
-    return {"brand": brand, "partner": partner,
+    return {"brand": brand, "partner": partner, "deepest_cursor": deepest_cursor(partner),
             "orders": q("select count(distinct order_id) from commission_shares where partner_id = :p", p=partner),
             "entries": q("select count(*) from ledger_entries e join accounts a on a.id = e.account_id "
                          "where a.owner_kind = 'partner' and a.owner_id = :p", p=partner)}
+
+
+def deepest_cursor(partner: int) -> str:
+    """The order list's cursor whose next page is the last one (the oldest ten orders)."""
+    row = db.session.execute(text(
+        "select o.created_at, o.id from orders o where o.id in (select order_id from commission_shares "
+        "where partner_id = :p) order by o.created_at, o.id limit 1 offset 10"), {"p": partner}).first()
+    if row is None:
+        return ""
+    moment = row[0] if isinstance(row[0], datetime) else datetime.fromisoformat(row[0])  # SQLite: text
+    return Cursor(moment, row[1]).token()
 
 
 def counts() -> dict:

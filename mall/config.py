@@ -75,6 +75,11 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mall:")
     CACHE_THRESHOLD = 2000  # SimpleCache: pages kept per worker (a product page is about 10 KB)
+    # The live pin poll's 304 (mall/live/poll.py) compares the viewer's ETag with the room's state kept in the
+    # same cache for this many seconds, so a room costs one database read per second per cache (per worker with
+    # SimpleCache, per Redis with RedisCache) instead of one per poll. A pin reaches a viewer within the poll
+    # interval plus this. 0 reads the database on every poll.
+    LIVE_PIN_CACHE_SECONDS = _int("LIVE_PIN_CACHE_SECONDS", 1)
 
     # Rate limits (mall/ratelimits.py), in Flask-Limiter's syntax. The counters live in the storage:
     # memory:// counts in each process, so several hosts or gunicorn workers would each count alone;
@@ -124,6 +129,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Off: tests read pages right after changing stock; tests/integration/test_page_cache.py turns it on.
     PAGE_CACHE_SECONDS = 0
+    # Off for the same reason (tests poll right after pinning); tests/integration/test_live_pin_cache.py turns it on.
+    LIVE_PIN_CACHE_SECONDS = 0
     # The test client's default host, so the absolute URLs tests see are the ones it can open.
     PUBLIC_BASE_URL = "http://localhost"
     ALLOWED_HOSTS = ()

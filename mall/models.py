@@ -41,6 +41,7 @@ from mall.payments.mock.models import MockCharge, MockEvent, MockRefund  # noqa:
 from mall.payments.models import Payment, PaymentCallback  # noqa: F401
 from mall.referral.models import Binding, Partner, Touch  # noqa: F401
 from mall.referral.settings import ReferralSettings  # noqa: F401
+from mall.reporting.models import DailySales, OrderSalesFact  # noqa: F401
 from mall.sms.models import PhoneCode, SmsMessage  # noqa: F401
 from mall.storefront.models import Storefront, StorefrontPick  # noqa: F401
 from mall.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: F401

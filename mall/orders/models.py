@@ -40,6 +40,8 @@ class Order(db.Model):
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_brand_created", "brand_id", "created_at"),
+        # Keyset pages of a partner's orders walk this newest first and probe the partner's shares per order.
+        Index("ix_orders_created_id", "created_at", "id"),
         # A guest finds their orders again by phone (mall.orders.guest_orders); verifying a phone attaches them.
         Index("ix_orders_contact_phone", "contact_phone", "user_id"),
         # Reports sum paid orders of one brand by the day they were paid (mall.admin.reports.queries); on

@@ -58,13 +58,17 @@ def totals(session: Session, partner: Partner) -> Totals:
 def earnings_by_day(session: Session, partner: Partner, *, first: date, tz: tzinfo) -> dict[date, int]:
     """Commission accrued per local day since `first` (what became pending that day)."""
     start, _ = day_range_utc(first, None, tz)
+    # The account first, then only its entries: joined in one query the planner walked the whole brand's accruals.
+    account_id = session.scalar(select(Account.id).where(
+        Account.brand_id == partner.brand_id, Account.owner_kind == "partner", Account.owner_id == partner.id,
+        Account.kind == PENDING))
+    if account_id is None:
+        return {}
     rows = session.execute(
         select(LedgerTransaction.created_at, LedgerEntry.amount_fen)
-        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
-        .join(Account, Account.id == LedgerEntry.account_id)
-        .where(LedgerTransaction.kind == ACCRUAL, LedgerTransaction.created_at >= start,
-               Account.brand_id == partner.brand_id, Account.owner_kind == "partner",
-               Account.owner_id == partner.id, Account.kind == PENDING))
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerEntry.account_id == account_id, LedgerTransaction.kind == ACCRUAL,
+               LedgerTransaction.created_at >= start))
     # Grouped here rather than in SQL: the local day depends on the time zone, which SQLite cannot convert.
     per_day: dict[date, int] = {}
     for created_at, amount in rows:
@@ -88,7 +92,7 @@ class OrderFilter:
 
 
 def attributed_orders(partner_id: int, flt: OrderFilter, tz: tzinfo) -> Select:
-    """Orders in which the partner has a share in any role, newest first (for db.paginate)."""
+    """Orders in which the partner has a share in any role, newest first (for keyset pages and the export)."""
     mine = select(CommissionShare.order_id).where(CommissionShare.partner_id == partner_id)
     if flt.status == "reversed":
         mine = mine.where(CommissionShare.reversed_fen > 0)

@@ -33,6 +33,7 @@ from mall.partner.days import day_range_utc, local_date
 from mall.partner.export import csv_lines
 from mall.partner.forms import DateRangeForm, OrderFilterForm, WithdrawalForm
 from mall.partner.labels import label, percent
+from mall.partner.pages import keyset_page, parse_cursor
 from mall.partner.queries import attributed_orders, earnings_chart, membership_for, memberships, order_cards, totals
 from mall.partner.store import follow_ups, store_report
 from mall.partner.team import team
@@ -121,7 +122,8 @@ def orders():
     form = OrderFilterForm(formdata=request.args)
     form.validate()
     query = attributed_orders(partner.id, form.to_filter(), _tz())
-    page = db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = keyset_page(db.session, query, after=parse_cursor(request.args.get("after")),
+                       before=parse_cursor(request.args.get("before")), per_page=PER_PAGE)
     return _fragment_or_page("partner/_orders.html", "partner/orders.html", partner=partner, partners=partners,
                              tab="orders", form=form, page=page,
                              cards=order_cards(db.session, partner.id, page.items), args=_filter_args(form))

@@ -20,6 +20,7 @@ from mall.commission.settings import settings_for
 from mall.orders.models import Order, OrderLine, OrderStatus, Refund, RefundItem, RefundStatus
 from mall.referral.attribution import Credit
 from mall.referral.models import Partner
+from mall.reporting.rollup import refresh_order
 from tests.integration.settings_support import set_rules
 
 T0 = datetime(2025, 3, 1, 10, 0)
@@ -95,6 +96,7 @@ class Books:
         order.status, order.paid_at = OrderStatus.PAID, at
         self.session.flush()
         accrued = accrue_order(self.session, order.id, now=at)
+        refresh_order(self.session, order.id)  # the reports' roll-up, as its OrderPaid subscriber does
         self.session.commit()
         return accrued
 
@@ -138,6 +140,7 @@ class Books:
             order.status = OrderStatus.REFUNDED
         self.session.flush()
         reversed_fen = reverse_refund(self.session, refund.id, now=at)
+        refresh_order(self.session, order.id)  # the reports' roll-up, as its RefundCompleted subscriber does
         self.session.commit()
         return reversed_fen
 

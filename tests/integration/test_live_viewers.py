@@ -39,6 +39,25 @@ def test_viewers_now_counts_only_recent_heartbeats(db, room):
     assert viewers_now(db.session, room.room.id, now=now) == 2
 
 
+def test_a_heartbeat_is_not_written_again_within_ten_seconds_but_the_viewer_still_counts(db, room):
+    start = utcnow()
+    seen(db.session, room.room, "browser", now=start)
+    seen(db.session, room.room, "browser", now=start + timedelta(seconds=5))  # fresh: no write
+    assert viewers_now(db.session, room.room.id, now=start + timedelta(seconds=5)) == 1
+    # Had the second heartbeat been written, the browser would still count 62 s after the first.
+    assert viewers_now(db.session, room.room.id, now=start + VIEWER_WINDOW + timedelta(seconds=2)) == 0
+    seen(db.session, room.room, "browser", now=start + timedelta(seconds=11))  # older than 10 s: written
+    assert viewers_now(db.session, room.room.id, now=start + VIEWER_WINDOW + timedelta(seconds=2)) == 1
+    assert db.session.scalar(select(func.count()).select_from(LiveViewer)) == 1
+
+
+def test_an_inviter_is_recorded_even_when_the_heartbeat_is_fresh(db, room):
+    now = utcnow()
+    seen(db.session, room.room, "browser", now=now)
+    seen(db.session, room.room, "browser", now=now + timedelta(seconds=1), inviter_id=room.sharer.id)
+    assert db.session.scalars(select(LiveViewer)).one().inviter_id == room.sharer.id
+
+
 def test_an_invite_link_records_a_live_touch_that_binds_like_a_product_link(client, db, room):
     client.get(f"/l/{room.room.code}/{room.sharer.code}", headers=EN)
     touch = db.session.scalars(select(Touch)).one()

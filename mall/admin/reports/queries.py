@@ -1,7 +1,7 @@
 """The brand admin's sales reports: GMV, orders, average order value and commission per dimension.
 
-Everything is aggregated by the database (two GROUP BY queries per report, whatever the number of
-orders), because a brand with a million orders must not stream them through Python. An order counts
+Everything is aggregated by the database: in China time from the daily roll-up (mall.reporting, one GROUP BY
+over a row per day and dimension value), in any other zone by two GROUP BY queries over the orders. An order counts
 on the local day it was paid; GMV is what was paid minus what was refunded; commission is what the
 order's shares still owe (amount minus reversed) once accrued, so planned, void and replaced shares
 never count.
@@ -13,6 +13,7 @@ from sqlalchemy import Date, Select, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mall.accounts.models import User
+from mall.admin.reports.rollup import CHINA, rollup_rows
 from mall.catalog.models import Store
 from mall.commission.models import CommissionShare, OrderAttribution
 from mall.live.models import LiveRoom
@@ -108,17 +109,23 @@ def sales_report(session: Session, brand_id: int | None, dimension: str, first: 
     """One report: a row per day (every day of the range) or per store/guide/sharer/channel, by GMV."""
     if dimension in UNAVAILABLE or dimension not in DIMENSIONS:
         return Report(dimension, first, last, ())
-    sales, commission = report_statements(session, brand_id, dimension, first, last, tz)
-    owed = {_key(row[0]): int(row[-1] or 0) for row in session.execute(commission)}
-    rows = []
-    for row in session.execute(sales):
-        key = _key(row[0])
-        rows.append(ReportRow(key, _label(dimension, key, row[1:-2]), int(row[-2]), int(row[-1] or 0),
-                              owed.get(key, 0)))
+    rows = [ReportRow(_key(key), _label(dimension, _key(key), labels), orders, gmv, owed)
+            for key, labels, orders, gmv, owed in _grouped_rows(session, brand_id, dimension, first, last, tz)]
     if dimension == "day":
         return Report(dimension, first, last, tuple(_every_day(rows, first, last)))
     rows.sort(key=lambda r: (-r.gmv_fen, r.label))
     return Report(dimension, first, last, tuple(rows))
+
+
+def _grouped_rows(session: Session, brand_id: int | None, dimension: str, first: date, last: date, tz: tzinfo):
+    start, end = day_range_utc(first, last, tz)
+    if _offset(tz, start) == CHINA and _offset(tz, end) == CHINA:
+        yield from rollup_rows(session, dimension, brand_id, first, last)
+        return
+    sales, commission = report_statements(session, brand_id, dimension, first, last, tz)
+    owed = {_key(row[0]): int(row[-1] or 0) for row in session.execute(commission)}
+    for row in session.execute(sales):
+        yield row[0], row[1:-2], int(row[-2]), int(row[-1] or 0), owed.get(_key(row[0]), 0)
 
 
 def report_statements(session: Session, brand_id: int | None, dimension: str, first: date, last: date,
