@@ -21,10 +21,10 @@ from mall.live.viewers import invited, remind, seen
 from mall.orders.checkout import CheckoutError, CheckoutRequest
 from mall.orders.quote import quote_for_form, step_of
 from mall.payments.provider import provider_available
-from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
+from mall.payments.redirect import to_payment
+from mall.payments.service import PaymentsUnavailable
 from mall.ratelimits import ORDER, limited, touch_allowed
 from mall.referral.visitor import get_or_set_visitor_key, get_visitor_key
-from mall.urls import notify_url, public_url
 
 bp = Blueprint("live", __name__)
 
@@ -102,7 +102,7 @@ def buy(code: str, item_id: int):
             (field.errors if field is not None else form.form_errors).append(err.message)
         else:
             unit_of_work.commit()  # the order is safe before we talk to the provider
-            return _to_payment(order)
+            return to_payment(order)
     return _room_page(room, buying=view, form=form, stores=stores, status=422)
 
 
@@ -136,18 +136,6 @@ def _checkout_request(form) -> CheckoutRequest:
         idempotency_key=form.idempotency_key.data, address=form.address.data or "",
         pickup_store_id=form.pickup_store_id.data, note=form.note.data or "", user_id=_user_id(),
         visitor_key=get_visitor_key())
-
-
-def _to_payment(order):
-    provider = current_app.config["PAYMENT_PROVIDER"]
-    try:
-        target = begin_payment(db.session, order, provider_name=provider,
-                               return_url=public_url("orders.show", token=order.token, paying=1),
-                               notify_url=notify_url(provider))
-    except PaymentError as err:
-        flash(err.message, "error")
-        target = url_for("orders.show", token=order.token)
-    return redirect(target, code=303)
 
 
 def _room_page(room, *, buying=None, form=None, stores=None, quote=None, sheet_open=False, status=200):

@@ -18,11 +18,11 @@ from mall.orders.quote import quote_for_form
 from mall.orders.refunds import RefundError, request_refund
 from mall.orders.social_proof import product_page
 from mall.payments.provider import provider_available
-from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
+from mall.payments.redirect import to_payment
+from mall.payments.service import PaymentsUnavailable
 from mall.ratelimits import ORDER, REFUND, limited
 from mall.referral.visitor import get_visitor_key
 from mall.shop.order_pages import order_page_context
-from mall.urls import notify_url, public_url
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 10
@@ -46,7 +46,7 @@ def buy(code: str):
             # The order and its stock are safe before we talk to the provider, and no row stays locked
             # while it answers; a provider that fails leaves the order to be paid from its page.
             unit_of_work.commit()
-            return _to_payment(order)
+            return to_payment(order)
     now = utcnow()
     context = product_page(db.session, product, now=now)
     return render_template("catalog/product.html", **context, form=form,
@@ -60,22 +60,6 @@ def _checkout_request(form) -> CheckoutRequest:
         idempotency_key=form.idempotency_key.data, address=form.address.data or "",
         pickup_store_id=form.pickup_store_id.data, note=form.note.data or "",
         user_id=current_user.id if current_user.is_authenticated else None, visitor_key=get_visitor_key())
-
-
-def _to_payment(order):
-    """Send the buyer to the provider; an order that is past paying (a replayed submit) opens its page."""
-    provider = current_app.config["PAYMENT_PROVIDER"]
-    try:
-        if not provider_available(provider):
-            raise PaymentsUnavailable()  # checked first: there is no callback address for no provider
-        # Both addresses from PUBLIC_BASE_URL: the provider keeps them, and a Host header must not choose them.
-        target = begin_payment(db.session, order, provider_name=provider,
-                               return_url=public_url("orders.show", token=order.token, paying=1),
-                               notify_url=notify_url(provider))
-    except PaymentError as err:
-        flash(err.message, "error")
-        target = url_for("orders.show", token=order.token)
-    return redirect(target, code=303)
 
 
 @bp.get("/o/<token>")
@@ -94,7 +78,7 @@ def show(token: str):
 @bp.post("/o/<token>/pay")
 def pay(token: str):
     order = order_by_token(db.session, token) or abort(404)
-    return _to_payment(order)
+    return to_payment(order)
 
 
 @bp.post("/o/<token>/cancel")
