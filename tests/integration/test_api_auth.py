@@ -132,3 +132,13 @@ def test_made_up_tokens_are_limited_per_ip(app, client, world):
         assert codes == [401, 401, 401, 429, 429]
     finally:
         app.config["RATELIMIT_API_REFUSED"] = original
+
+
+def test_the_account_pages_title_is_text_and_the_token_section_is_shown_once(client, login_as, make):
+    import re
+
+    login_as(make.user())
+    page = client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and "My account" in title  # a merge once pasted the whole token section into it
+    assert page.count('id="api-tokens"') == 1
