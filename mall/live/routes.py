@@ -19,6 +19,7 @@ from mall.live.page import room_page_context, room_policy
 from mall.live.queries import room_by_code
 from mall.live.viewers import invited, remind, seen
 from mall.orders.checkout import CheckoutError, CheckoutRequest
+from mall.orders.forms import checkout_request
 from mall.orders.quote import quote_for_form, step_of
 from mall.payments.provider import provider_available
 from mall.payments.redirect import to_payment
@@ -130,12 +131,7 @@ def sheet(code: str, item_id: int):
 
 
 def _checkout_request(form) -> CheckoutRequest:
-    return CheckoutRequest(
-        sku_id=form.sku_id.data, quantity=form.quantity.data, contact_name=form.contact_name.data,
-        contact_phone=form.contact_phone.data, delivery=form.delivery.data,
-        idempotency_key=form.idempotency_key.data, address=form.address.data or "",
-        pickup_store_id=form.pickup_store_id.data, note=form.note.data or "", user_id=_user_id(),
-        visitor_key=get_visitor_key())
+    return checkout_request(form, user_id=_user_id(), visitor_key=get_visitor_key())
 
 
 def _room_page(room, *, buying=None, form=None, stores=None, quote=None, sheet_open=False, status=200):

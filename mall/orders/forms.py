@@ -26,7 +26,7 @@ from mall.catalog.pricing import unit_price_fen
 from mall.clean_form import CleanForm
 from mall.clock import utcnow
 from mall.money import parse_yuan
-from mall.orders.checkout import IDEMPOTENCY_KEY, MAX_LINE_QUANTITY
+from mall.orders.checkout import IDEMPOTENCY_KEY, MAX_LINE_QUANTITY, CheckoutRequest
 from mall.orders.contact import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, NOTE_MAX
 from mall.orders.models import Delivery
 from mall.orders.refunds import REASON_MAX
@@ -178,3 +178,13 @@ def refund_form_for(order, formdata=None) -> RefundForm:
     form.line_id.choices = [SelectChoice("", _l("The whole order"))] + [
         SelectChoice(line.id, f"{line.title} · {line.sku_name} ×{line.quantity}") for line in order.lines]
     return form
+
+
+def checkout_request(form, *, user_id: int | None, visitor_key: str | None) -> CheckoutRequest:
+    """What a validated buy sheet asks checkout for (the product page's and a live room's sheet alike)."""
+    return CheckoutRequest(
+        sku_id=form.sku_id.data, quantity=form.quantity.data, contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data, delivery=form.delivery.data,
+        idempotency_key=form.idempotency_key.data, address=form.address.data or "",
+        pickup_store_id=form.pickup_store_id.data, note=form.note.data or "", user_id=user_id,
+        visitor_key=visitor_key)

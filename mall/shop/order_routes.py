@@ -11,7 +11,7 @@ from mall.events import Actor
 from mall.extensions import db
 from mall.orders import states
 from mall.orders.checkout import CheckoutError, CheckoutRequest, place_order
-from mall.orders.forms import checkout_form_for, refund_form_for
+from mall.orders.forms import checkout_form_for, checkout_request, refund_form_for
 from mall.orders.models import OrderStatus
 from mall.orders.queries import order_by_token, orders_of_user
 from mall.orders.quote import quote_for_form
@@ -54,12 +54,7 @@ def buy(code: str):
 
 
 def _checkout_request(form) -> CheckoutRequest:
-    return CheckoutRequest(
-        sku_id=form.sku_id.data, quantity=form.quantity.data, contact_name=form.contact_name.data,
-        contact_phone=form.contact_phone.data, delivery=form.delivery.data,
-        idempotency_key=form.idempotency_key.data, address=form.address.data or "",
-        pickup_store_id=form.pickup_store_id.data, note=form.note.data or "",
-        user_id=current_user.id if current_user.is_authenticated else None, visitor_key=get_visitor_key())
+    return checkout_request(form, user_id=current_user.id if current_user.is_authenticated else None, visitor_key=get_visitor_key())
 
 
 @bp.get("/o/<token>")
