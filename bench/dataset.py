@@ -159,9 +159,9 @@ FROM (SELECT id, created_at, (id - :order0) % 10 AS k FROM orders WHERE brand_id
                 ("store", STORE, "NULL", "a.store_id", "a.store_id IS NOT NULL")):
             self.sql(f"""
 INSERT INTO commission_shares (brand_id, order_id, line_id, role, partner_id, store_id, ratio_bp, base_fen,
-                               amount_fen, reversed_fen, status, generation)
+                               amount_fen, reversed_fen, status, generation, order_created_at)
 SELECT o.brand_id, o.id, l.id, '{role}', {partner}, {store}, {ratio}, l.total_fen, l.total_fen * {ratio} / 10000, 0,
-       {status}, 1
+       {status}, 1, o.created_at
 FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN order_attributions a ON a.order_id = o.id
 LEFT JOIN partners p ON p.id = a.sharer_id
 WHERE o.brand_id = :brand AND {where}""", p)
