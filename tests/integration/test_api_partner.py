@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from mall.commission.models import Withdrawal
 from mall.jobs.settle import settle_due
-from tests.integration.api_support import World, bearer, buy_and_pay, personal_token
 from tests.integration import dashboard_data as data
+from tests.integration.api_support import World, bearer, buy_and_pay, personal_token
 from tests.integration.commission_support import T0, days
 
 
