@@ -18,6 +18,7 @@ from sqlalchemy import (
     column,
     select,
     table,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,6 +101,9 @@ class OrderAttribution(db.Model):
     reattributed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+REVERSED = text("reversed_fen > 0")  # literal, not a bound 0: SQLite matches a partial index only to the same text
+
+
 class CommissionShare(db.Model):
     """One beneficiary's share of one order line, planned at checkout with the ratio in force."""
 
@@ -115,6 +119,10 @@ class CommissionShare(db.Model):
         # sorted; status and reversal ride along so the list's filters need not visit the table (PostgreSQL).
         Index("ix_commission_shares_partner_time", "partner_id", "order_created_at", "order_id",
               postgresql_include=["status", "reversed_fen"]),
+        # The few reversed shares of a beneficiary (what refunds took back, on the dashboard), without reading
+        # every share they ever had. Queries must spell the condition as REVERSED for the planner to match it.
+        Index("ix_commission_shares_partner_reversed", "partner_id", sqlite_where=REVERSED, postgresql_where=REVERSED),
+        Index("ix_commission_shares_store_reversed", "store_id", sqlite_where=REVERSED, postgresql_where=REVERSED),
         Index("ix_commission_shares_store", "store_id", "order_id"),
         # An order's shares; the amounts ride along so reports sum commission by index-only scans (PostgreSQL).
         Index("ix_commission_shares_order_id", "order_id",

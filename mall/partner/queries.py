@@ -1,9 +1,9 @@
 """What a partner's dashboard reads: memberships, balances, earnings by day. Read-only; the attributed orders,
 customers masked, are mall.partner.order_cards."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from mall.commission.balances import balances
@@ -56,17 +56,31 @@ def earnings_by_day(session: Session, partner: Partner, *, first: date, tz: tzin
         Account.kind == PENDING))
     if account_id is None:
         return {}
+    # Summed in SQL per quarter hour of UTC, then each quarter hour to its local day here: SQLite cannot convert
+    # time zones, and every zone's offset is a whole number of quarter hours. A partner with thousands of
+    # accruals a month hands Python at most 96 rows a day instead of one per accrual.
+    quarter = _quarter_hour(session, LedgerTransaction.created_at)
     rows = session.execute(
-        select(LedgerTransaction.created_at, LedgerEntry.amount_fen)
+        select(quarter, func.sum(LedgerEntry.amount_fen))
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
         .where(LedgerEntry.account_id == account_id, LedgerTransaction.kind == ACCRUAL,
-               LedgerTransaction.created_at >= start))
-    # Grouped here rather than in SQL: the local day depends on the time zone, which SQLite cannot convert.
+               LedgerTransaction.created_at >= start)
+        .group_by(quarter))
     per_day: dict[date, int] = {}
-    for created_at, amount in rows:
-        day = local_date(created_at, tz)
-        per_day[day] = per_day.get(day, 0) + amount
+    for number, amount in rows:
+        day = datetime.fromtimestamp(int(number) * QUARTER_HOUR, UTC).astimezone(tz).date()
+        per_day[day] = per_day.get(day, 0) + int(amount)
     return per_day
+
+
+QUARTER_HOUR = 900  # seconds
+
+
+def _quarter_hour(session: Session, moment):
+    """The number of the UTC quarter hour a naive-UTC timestamp falls in (seconds since 1970 // 900)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.strftime("%s", moment), BigInteger) / QUARTER_HOUR
+    return cast(func.floor(func.extract("epoch", moment) / QUARTER_HOUR), BigInteger)
 
 
 def earnings_chart(session: Session, partner: Partner, *, now: datetime, tz: tzinfo, days: int = 30) -> BarChart:

@@ -1,15 +1,18 @@
-"""Each commission share carries its order's time, so a partner's orders come out of one index newest first
-(ix_commission_shares_partner_time): the planner writes it, any other writer gets it filled in, and the list's
-page query walks that index without sorting."""
-from datetime import UTC, timedelta
+"""A heavy partner's pages cost the same at any size. Each commission share carries its order's time, so a
+partner's orders come out of one index newest first (ix_commission_shares_partner_time): the planner writes it,
+any other writer gets it filled in, and the list's page query walks that index without sorting. The dashboard's
+reversed total reads only reversed shares; its chart is summed in SQL per quarter hour."""
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
-from mall.commission.models import CommissionShare
+from mall.commission.models import REVERSED, CommissionShare
 from mall.commission.plan import manual_credit, reattribute
 from mall.partner.order_cards import OrderFilter, attributed_orders, order_cards
 from mall.partner.pages import keyset_page
+from mall.partner.queries import earnings_by_day
 from tests.integration.commission_support import T0, Books
 from tests.integration.dashboard_data import World, attribution, order, share
 
@@ -89,3 +92,26 @@ def test_a_page_of_cards_is_one_query_with_every_line_and_only_the_partners_shar
     assert second.quantity == 2 and second.shares == ()
     assert cards[0].customer_phone == "138****5678" and cards[0].customer_name == "W**"
     assert (cards[1].reason, cards[1].channel, cards[1].binding_mode) == ("", "", "")
+
+
+def test_the_reversed_total_reads_only_reversed_shares(make, db):
+    world = World(make, db.session)
+    query = (select(func.sum(CommissionShare.reversed_fen))
+             .where(CommissionShare.partner_id == world.alice.id, CommissionShare.brand_id == world.brand.id, REVERSED))
+    assert "ix_commission_shares_partner_reversed" in _plan(db, query)
+
+
+@pytest.mark.parametrize("zone, at, day", [
+    ("Asia/Shanghai", datetime(2026, 11, 20, 15, 59), date(2026, 11, 20)),
+    ("Asia/Shanghai", datetime(2026, 11, 20, 16, 0), date(2026, 11, 21)),
+    ("Asia/Kolkata", datetime(2026, 11, 20, 18, 29), date(2026, 11, 20)),  # +05:30: a half-hour boundary
+    ("Asia/Kolkata", datetime(2026, 11, 20, 18, 30), date(2026, 11, 21)),
+    ("Asia/Kathmandu", datetime(2026, 11, 20, 18, 14), date(2026, 11, 20)),  # +05:45
+    ("Asia/Kathmandu", datetime(2026, 11, 20, 18, 15), date(2026, 11, 21)),
+])
+def test_earnings_fall_on_the_local_day_in_any_zone(make, db, zone, at, day):
+    world = World(make, db.session)
+    row = order(db.session, world.product, created_at=at)
+    share(db.session, row.lines[0], "level1", partner=world.alice)  # accrued at the order's time
+    found = earnings_by_day(db.session, world.alice, first=date(2026, 11, 19), tz=ZoneInfo(zone))
+    assert found == {day: 1990}
