@@ -79,7 +79,7 @@ QUARTER_HOUR = 900  # seconds
 def _quarter_hour(session: Session, moment):
     """The number of the UTC quarter hour a naive-UTC timestamp falls in (seconds since 1970 // 900)."""
     if session.get_bind().dialect.name == "sqlite":
-        return cast(func.strftime("%s", moment), BigInteger) / QUARTER_HOUR
+        return cast(func.strftime("%s", moment), BigInteger) // QUARTER_HOUR
     return cast(func.floor(func.extract("epoch", moment) / QUARTER_HOUR), BigInteger)
 
 
