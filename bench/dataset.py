@@ -139,13 +139,14 @@ INSERT INTO order_lines (order_id, product_id, sku_id, title, sku_name, unit_pri
 SELECT id, :product0 + (id % :products), :sku0 + (id % :products), 'Bench tea', 'Default', total_fen, 1, total_fen, 0
 FROM orders WHERE brand_id = :brand""", {**p, "products": self.products})
         # Channel by the order's number (k = n % 10); the heavy partner (partner0) shares every sixth order.
+        # psycopg binds small numbers as smallint: partner0 + partners overflows it past scale 0.3 without the cast.
         self.sql("""
 INSERT INTO order_attributions (order_id, sharer_id, guide_id, store_id, channel, reason, excluded, levels,
                                 binding_mode, created_at)
 SELECT o.id,
        CASE WHEN k < 8 THEN CASE WHEN (o.id - :order0) % :heavy = 0 THEN :partner0
                                  ELSE :partner0 + ((o.id - :order0) / 10) % :partners END END,
-       CASE WHEN k < 3 THEN :partner0 + :partners + (o.id - :order0) % :guides END,
+       CASE WHEN k < 3 THEN CAST(:partner0 AS INTEGER) + :partners + (o.id - :order0) % :guides END,
        CASE WHEN k < 3 THEN :store0 + ((o.id - :order0) % :guides) % :stores END,
        CASE WHEN k < 3 THEN 'store_code' WHEN k < 7 THEN 'link' WHEN k < 8 THEN 'storefront' ELSE 'direct' END,
        CASE WHEN k < 8 THEN 'last_touch' ELSE 'no_sharer' END, '', 2, 'first_touch', o.created_at
