@@ -8,6 +8,7 @@ entries, and the database's CHECK constraints refuse a negative asset instead of
 The database holds the ledger to this too (migration 12b0ledger02): entries and transactions are
 append-only on both databases, and PostgreSQL refuses an unbalanced transaction at COMMIT. SQLite
 cannot defer that check, so there the balance check below is the only one; see audit_books for the list.
+Every accrual also adds its pending legs to mall.commission.earnings' roll-up, in the same savepoint.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy import case, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mall.commission.earnings import add_accrual
 from mall.commission.models import (  # noqa: F401
     ACCOUNT_KINDS,
     AVAILABLE,
@@ -166,6 +168,8 @@ def post(session, *, key: str, kind: str, brand_id: int, entries: list[tuple[Acc
             deltas[acct.id] += amount
             accounts[acct.id] = acct
         session.flush()
+        if kind == ACCRUAL:  # the dashboard's chart reads accruals per quarter hour from this roll-up
+            add_accrual(session, at=now, entries=[(acct, amount) for acct, amount, _ in entries])
         # One UPDATE per account, in lock_order: concurrent postings lock rows in the same order, the brand's last.
         for acct in sorted(accounts.values(), key=lock_order):
             if deltas[acct.id]:

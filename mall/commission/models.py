@@ -236,6 +236,16 @@ class LedgerEntry(db.Model):
     account = relationship("Account")
 
 
+class AccruedQuarterHour(db.Model):
+    """What accruals put on one pending account in one UTC quarter hour (mall.commission.earnings keeps it)."""
+
+    __tablename__ = "accrued_quarter_hours"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    quarter_hour: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # epoch s // 900
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
 class Withdrawal(db.Model):
     __tablename__ = "withdrawals"
     __table_args__ = (

@@ -8,6 +8,7 @@ from itertools import count
 
 from mall.clock import utcnow
 from mall.codes import short_code
+from mall.commission.earnings import add_accrual
 from mall.commission.models import (
     Account,
     CommissionShare,
@@ -112,6 +113,8 @@ def post(session, brand_id, key, kind, entries, *, at: datetime | None = None, o
                                 share_id=entry[2] if len(entry) > 2 else None))
         acc.balance_fen += amount
     session.flush()
+    if kind == "accrual":  # as mall.commission.ledger.post does for every accrual
+        add_accrual(session, at=tx.created_at, entries=[(e[0], e[1]) for e in entries])
     return tx
 
 
