@@ -201,6 +201,17 @@ WHERE s.brand_id = :brand AND s.status = 'pending'"""
         self.sql("INSERT INTO ledger_entries (transaction_id, account_id, share_id, amount_fen) "
                  "SELECT t.id, a.id, s.id, -s.amount_fen" + common.format(
                      kind="payable", owner="a.owner_kind = 'brand' AND a.owner_id = s.brand_id"), p)
+        # The dashboard chart's roll-up (mall.commission.earnings), as ledger.post keeps it for every accrual.
+        quarter = ("CAST(strftime('%s', t.created_at) AS INTEGER) / 900" if self.dialect == "sqlite"
+                   else "CAST(floor(extract(epoch FROM t.created_at) / 900) AS BIGINT)")
+        self.sql(f"""
+INSERT INTO accrued_quarter_hours (account_id, quarter_hour, amount_fen)
+SELECT e.account_id, {quarter}, SUM(e.amount_fen)
+FROM ledger_entries e
+JOIN ledger_transactions t ON t.id = e.transaction_id
+JOIN accounts a ON a.id = e.account_id
+WHERE t.brand_id = :brand AND t.kind = 'accrual' AND a.kind = 'pending'
+GROUP BY e.account_id, {quarter}""", p)
 
 
 def generate(session, scale: float, now: datetime, heavy_every: int = HEAVY_EVERY) -> list[str]:

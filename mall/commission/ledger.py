@@ -168,14 +168,16 @@ def post(session, *, key: str, kind: str, brand_id: int, entries: list[tuple[Acc
             deltas[acct.id] += amount
             accounts[acct.id] = acct
         session.flush()
-        if kind == ACCRUAL:  # the dashboard's chart reads accruals per quarter hour from this roll-up
-            add_accrual(session, at=now, entries=[(acct, amount) for acct, amount, _ in entries])
         # One UPDATE per account, in lock_order: concurrent postings lock rows in the same order, the brand's last.
         for acct in sorted(accounts.values(), key=lock_order):
             if deltas[acct.id]:
                 session.execute(update(Account).where(Account.id == acct.id)
                                 .values(balance_fen=Account.balance_fen + deltas[acct.id])
                                 .execution_options(synchronize_session=False))
+        if kind == ACCRUAL:
+            # The dashboard chart's roll-up, after the brand's PAYABLE row: every accrual holds that row first,
+            # so the roll-up's rows never join a lock cycle (a re-attribution holds PAYABLE from its reversal).
+            add_accrual(session, at=now, entries=[(acct, amount) for acct, amount, _ in entries])
         savepoint.commit()
     except IntegrityError as exc:  # a CHECK refused a negative asset or positive debt
         savepoint.rollback()
