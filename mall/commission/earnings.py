@@ -32,11 +32,6 @@ def quarter_hour(moment: datetime) -> int:
     return int(aware.timestamp()) // QUARTER_HOUR
 
 
-def quarter_start(number: int) -> datetime:
-    """The quarter hour's first moment, aware UTC."""
-    return datetime.fromtimestamp(number * QUARTER_HOUR, UTC)
-
-
 def add_accrual(session: Session, *, at: datetime, entries) -> None:
     """Count an accrual's legs on pending accounts, (account, amount_fen) pairs, in its quarter hour."""
     amounts: dict[int, int] = defaultdict(int)
@@ -56,12 +51,16 @@ def add_accrual(session: Session, *, at: datetime, entries) -> None:
         set_={"amount_fen": AccruedQuarterHour.amount_fen + statement.excluded.amount_fen}))
 
 
-def accrued_since(session: Session, account_id: int, start: datetime) -> list[tuple[datetime, int]]:
-    """(quarter hour's start, aware UTC; amount) of the account's accruals at or after naive-UTC `start`."""
-    # A quarter hour that began before `start` holds only earlier accruals when start is on a quarter hour,
-    # as every local midnight is; the first quarter hour at or after it is therefore the ceiling.
-    first = -(-int(start.replace(tzinfo=UTC).timestamp()) // QUARTER_HOUR)
+def accrued_since(session: Session, account_id: int, start: datetime) -> list[tuple[int, int]]:
+    """(quarter hour, amount) of the account's accruals at or after naive-UTC `start`, oldest first."""
+    # `start` is a local midnight, so on a quarter hour: the quarter hours before it hold only earlier accruals.
     rows = session.execute(select(AccruedQuarterHour.quarter_hour, AccruedQuarterHour.amount_fen)
                            .where(AccruedQuarterHour.account_id == account_id,
-                                  AccruedQuarterHour.quarter_hour >= first))
-    return [(quarter_start(number), int(amount)) for number, amount in rows]
+                                  AccruedQuarterHour.quarter_hour >= ceil_quarter_hour(start))
+                           .order_by(AccruedQuarterHour.quarter_hour))
+    return [(int(number), int(amount)) for number, amount in rows]
+
+
+def ceil_quarter_hour(moment: datetime) -> int:
+    """The first quarter hour that starts at or after a naive-UTC moment."""
+    return -(-int(moment.replace(tzinfo=UTC).timestamp()) // QUARTER_HOUR)

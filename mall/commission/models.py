@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     UniqueConstraint,
     column,
@@ -240,9 +241,12 @@ class AccruedQuarterHour(db.Model):
     """What accruals put on one pending account in one UTC quarter hour (mall.commission.earnings keeps it)."""
 
     __tablename__ = "accrued_quarter_hours"
+    # PostgreSQL: the amount in the key's index too, so a partner's 30 days (~2,900 rows) come from the index
+    # alone instead of as many heap pages (upserts interleave every account's rows).
+    __table_args__ = (PrimaryKeyConstraint("account_id", "quarter_hour", postgresql_include=["amount_fen"]),)
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
-    quarter_hour: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # epoch s // 900
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    quarter_hour: Mapped[int] = mapped_column(BigInteger, autoincrement=False)  # seconds since 1970 // 900
     amount_fen: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from mall.commission.balances import balances
-from mall.commission.earnings import accrued_since
+from mall.commission.earnings import accrued_since, ceil_quarter_hour
 from mall.commission.ledger import PENDING
 from mall.commission.models import Account
 from mall.partner.chart import BarChart, bar_chart, day_series
-from mall.partner.days import day_range_utc, local_date
+from mall.partner.days import day_range_utc, day_start_utc, local_date
 from mall.referral.models import Partner
 
 
@@ -60,9 +60,14 @@ def earnings_by_day(session: Session, partner: Partner, *, first: date, tz: tzin
         Account.kind == PENDING))
     if account_id is None:
         return {}
+    # The rows come oldest first: walk the local days along them, each day's end as a quarter hour (local
+    # midnights are on quarter hours, DST changes included), instead of converting every row's time.
     per_day: dict[date, int] = {}
-    for moment, amount in accrued_since(session, account_id, start):
-        day = moment.astimezone(tz).date()
+    day, day_end = first, ceil_quarter_hour(day_start_utc(first + timedelta(days=1), tz))
+    for number, amount in accrued_since(session, account_id, start):
+        while number >= day_end:
+            day += timedelta(days=1)
+            day_end = ceil_quarter_hour(day_start_utc(day + timedelta(days=1), tz))
         per_day[day] = per_day.get(day, 0) + amount
     return per_day
 
