@@ -1,7 +1,7 @@
 """A heavy partner's pages cost the same at any size. Each commission share carries its order's time, so a
 partner's orders come out of one index newest first (ix_commission_shares_partner_time): the planner writes it,
 any other writer gets it filled in, and the list's page query walks that index without sorting. The dashboard's
-reversed total reads only reversed shares; its chart is summed in SQL per quarter hour."""
+reversed total reads only reversed shares; its chart reads the accruals per quarter hour (test_partner_chart_rollup.py)."""
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
