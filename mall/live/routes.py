@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mall import unit_of_work
+from mall import page_cache, unit_of_work
 from mall.catalog.listing import brand_stores
 from mall.clock import utcnow
 from mall.extensions import db, talisman
@@ -15,9 +15,9 @@ from mall.live import following
 from mall.live.buying import buy_in_room
 from mall.live.forms import HostActionForm, room_checkout_form
 from mall.live.models import RoomState
-from mall.live.page import room_page_context, room_policy
+from mall.live.page import room_key, room_page_context, room_policy, shelf_freshness
 from mall.live.queries import room_by_code
-from mall.live.viewers import invited, remind, seen
+from mall.live.viewers import invited, remind, reminded, seen
 from mall.orders.checkout import CheckoutError, CheckoutRequest
 from mall.orders.forms import checkout_request
 from mall.orders.quote import quote_for_form, step_of
@@ -38,8 +38,22 @@ def _user_id():
 @talisman(content_security_policy=None)  # the room's own header (room_policy): frames and media of its stream
 def room(code: str):
     room = room_by_code(db.session, code) or abort(404)
-    seen(db.session, room, get_or_set_visitor_key(), now=utcnow())  # a reload updates the same row
-    return _room_page(room)
+    now = utcnow()
+    visitor = get_or_set_visitor_key()
+    seen(db.session, room, visitor, now=now)  # a reload updates the same row; a cached page is a view too
+    if not page_cache.cacheable() or request.args.get("buy"):
+        return _room_page(room)
+    shelf_state = page_cache.remembered(f"room-shelf:{room.id}", now,
+                                        lambda: shelf_freshness(db.session, room.id, now=now))
+    key = page_cache.page_key(f"{room_key(room, reminded_here=reminded(db.session, room.id, visitor))}:{shelf_state}")
+    html = page_cache.cached(key)
+    if html is None:
+        response = _room_page(room)
+        page_cache.store(key, response.get_data(as_text=True))
+        return response
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = room_policy(room)
+    return response
 
 
 @bp.get("/l/<code>/<partner_code>")
