@@ -9,11 +9,14 @@ from flask_login import current_user
 
 from mall import page_cache, unit_of_work
 from mall.catalog.listing import brand_stores
+from mall.catalog.pages import normalise_code
 from mall.clock import utcnow
+from mall.database import reads_only
 from mall.extensions import db, talisman
 from mall.live import following
 from mall.live.buying import buy_in_room
 from mall.live.forms import HostActionForm, room_checkout_form
+from mall.live.heartbeat import beat, recently_seen
 from mall.live.models import RoomState
 from mall.live.page import room_key, room_page_context, room_policy, shelf_freshness
 from mall.live.queries import room_by_code
@@ -37,15 +40,21 @@ def _user_id():
 @bp.get("/l/<code>")
 @talisman(content_security_policy=None)  # the room's own header (room_policy): frames and media of its stream
 def room(code: str):
-    room = room_by_code(db.session, code) or abort(404)
     now = utcnow()
     visitor = get_or_set_visitor_key()
-    seen(db.session, room, visitor, now=now)  # a reload updates the same row; a cached page is a view too
+    beaten = page_cache.cacheable() and recently_seen(normalise_code(code), visitor)
+    if beaten:
+        reads_only(db.session)  # the heartbeat is fresh: this request writes nothing
+    room = room_by_code(db.session, code) or abort(404)
+    if not beaten:
+        beat(db.session, room, visitor, now=now)  # a reload updates the same row; a cached page is a view too
     if not page_cache.cacheable() or request.args.get("buy"):
         return _room_page(room)
     shelf_state = page_cache.remembered(f"room-shelf:{room.id}", now,
                                         lambda: shelf_freshness(db.session, room.id, now=now))
-    key = page_cache.page_key(f"{room_key(room, reminded_here=reminded(db.session, room.id, visitor))}:{shelf_state}")
+    # Only a room that has not started shows whether this browser asked to be reminded.
+    asked = room.state == RoomState.SCHEDULED and reminded(db.session, room.id, visitor)
+    key = page_cache.page_key(f"{room_key(room, reminded_here=asked)}:{shelf_state}")
     html = page_cache.cached(key)
     if html is None:
         response = _room_page(room)

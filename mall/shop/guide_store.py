@@ -13,6 +13,7 @@ import logging
 from flask import current_app
 from redis.exceptions import RedisError
 
+from mall.database import reads_only
 from mall.events import subscribe
 from mall.extensions import cache
 from mall.referral.crediting import credit_for_checkout
@@ -39,6 +40,7 @@ def guide_store(session, *, brand_id: int, user_id: int | None, visitor_key: str
             remember, found = False, None
         if found is not None:
             return found or None
+    reads_only(session)  # the product page only reads
     credit = credit_for_checkout(session, brand_id=brand_id, buyer_user_id=user_id, visitor_key=visitor_key,
                                  levels=1, self_purchase=True, now=now)
     if remember:

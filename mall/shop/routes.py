@@ -152,4 +152,4 @@ def _guide_store(brand_id: int, now) -> int | None:
     visitor = get_visitor_key()
     if user_id is None and visitor is None:
         return None
-    return guide_store(_reading(), brand_id=brand_id, user_id=user_id, visitor_key=visitor, now=now)
+    return guide_store(db.session, brand_id=brand_id, user_id=user_id, visitor_key=visitor, now=now)
