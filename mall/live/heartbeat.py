@@ -32,10 +32,10 @@ def recently_seen(code: str, visitor_key: str | None) -> bool:
         return False
 
 
-def beat(session, room, visitor_key: str, *, now) -> None:
-    """seen(), and remember for a few seconds that it was done."""
+def beat(session, room, visitor_key: str, *, code: str, now) -> None:
+    """seen() for the room (a LiveRoom or anything with its id), and remember for a few seconds it was done."""
     seen(session, room, visitor_key, now=now)
     try:
-        cache.set(_key(room.code, visitor_key), 1, timeout=REMEMBERED_SECONDS)
+        cache.set(_key(code, visitor_key), 1, timeout=REMEMBERED_SECONDS)
     except (RedisError, OSError):
         log.warning("cache unreachable; heartbeat not remembered", exc_info=True)

@@ -1,5 +1,6 @@
 """What the room page shows, and the page's own Content-Security-Policy (only its stream's hosts)."""
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -55,12 +56,24 @@ def room_page_context(session, room: LiveRoom, *, now: datetime, visitor_key: st
     }
 
 
-def room_key(room: LiveRoom, *, reminded_here: bool) -> str:
-    """What a cached room page must match from the room's own row, read on every request: its state (which
-    price applies, which player), its pin, its streams, and whether this visitor asked to be reminded."""
-    streams = repr((room.stream_url, room.replay_url, room.title, room.starts_at)).encode()
-    return (f"{room.id}:{room.state}:{room.pin_version}:{room.pinned_item_id}:{int(reminded_here)}:"
-            f"{hashlib.blake2b(streams, digest_size=8).hexdigest()}")
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """What a cached room page must match from the room's row and shelf, and the page's own CSP header."""
+
+    id: int
+    state: str
+    fingerprint: str
+    policy: str
+
+
+def room_snapshot(session, room: LiveRoom, *, now: datetime) -> tuple[RoomSnapshot, int]:
+    """The room's state (which price applies, which player), its pin, its streams and its shelf; with the
+    seconds it holds (until the first running promotion on the shelf ends)."""
+    shelf_state, holds = shelf_freshness(session, room.id, now=now)
+    own = repr((room.state, room.pin_version, room.pinned_item_id, room.stream_url, room.replay_url, room.title,
+                room.starts_at)).encode()
+    fingerprint = f"{room.id}:{hashlib.blake2b(own, digest_size=8).hexdigest()}:{shelf_state}"
+    return RoomSnapshot(room.id, room.state, fingerprint, room_policy(room)), holds
 
 
 def shelf_freshness(session, room_id: int, *, now: datetime) -> tuple[str, int]:

@@ -18,7 +18,7 @@ from mall.live.buying import buy_in_room
 from mall.live.forms import HostActionForm, room_checkout_form
 from mall.live.heartbeat import beat, recently_seen
 from mall.live.models import RoomState
-from mall.live.page import room_key, room_page_context, room_policy, shelf_freshness
+from mall.live.page import room_page_context, room_policy, room_snapshot
 from mall.live.queries import room_by_code
 from mall.live.viewers import invited, remind, reminded, seen
 from mall.orders.checkout import CheckoutError, CheckoutRequest
@@ -42,27 +42,35 @@ def _user_id():
 def room(code: str):
     now = utcnow()
     visitor = get_or_set_visitor_key()
-    beaten = page_cache.cacheable() and recently_seen(normalise_code(code), visitor)
+    if not page_cache.cacheable() or request.args.get("buy"):
+        room = room_by_code(db.session, code) or abort(404)
+        seen(db.session, room, visitor, now=now)  # a reload updates the same row
+        return _room_page(room)
+    code = normalise_code(code)
+    beaten = recently_seen(code, visitor)
     if beaten:
         reads_only(db.session)  # the heartbeat is fresh: this request writes nothing
-    room = room_by_code(db.session, code) or abort(404)
+    # The room's state and pin as this process saw them at most PAGE_FRESHNESS_SECONDS ago, as the pin poll
+    # (mall.live.poll) does: a start, an end or a pin reaches the page within the seconds the issue allows.
+    snapshot = page_cache.remembered(f"room:{code}", now, lambda: _snapshot(code, now)) or abort(404)
     if not beaten:
-        beat(db.session, room, visitor, now=now)  # a reload updates the same row; a cached page is a view too
-    if not page_cache.cacheable() or request.args.get("buy"):
-        return _room_page(room)
-    shelf_state = page_cache.remembered(f"room-shelf:{room.id}", now,
-                                        lambda: shelf_freshness(db.session, room.id, now=now))
+        beat(db.session, snapshot, visitor, code=code, now=now)  # a cached page is a view too
     # Only a room that has not started shows whether this browser asked to be reminded.
-    asked = room.state == RoomState.SCHEDULED and reminded(db.session, room.id, visitor)
-    key = page_cache.page_key(f"{room_key(room, reminded_here=asked)}:{shelf_state}")
+    asked = snapshot.state == RoomState.SCHEDULED and reminded(db.session, snapshot.id, visitor)
+    key = page_cache.page_key(f"{snapshot.fingerprint}:{int(asked)}")
     html = page_cache.cached(key)
     if html is None:
-        response = _room_page(room)
+        response = _room_page(room_by_code(db.session, code) or abort(404))
         page_cache.store(key, response.get_data(as_text=True))
         return response
     response = make_response(html)
-    response.headers["Content-Security-Policy"] = room_policy(room)
+    response.headers["Content-Security-Policy"] = snapshot.policy
     return response
+
+
+def _snapshot(code: str, now):
+    room = room_by_code(db.session, code)
+    return room_snapshot(db.session, room, now=now) if room is not None else (None, 1)
 
 
 @bp.get("/l/<code>/<partner_code>")

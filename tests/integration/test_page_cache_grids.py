@@ -3,6 +3,7 @@ anonymous visitors, never with a stale price, a withdrawn product, stale "sold o
 another language or a logged-in visitor's page; a storefront view from the cache still records its touch."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from mall import page_cache
@@ -13,6 +14,8 @@ from mall.storefront.picks import pick
 from tests.integration.referral_data import partner
 from tests.integration.test_page_cache import EN, cached, retitle  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.usefixtures("cached")  # every test here runs with the page cache on
+
 
 def page(client, path: str, headers=EN) -> str:
     response = client.get(path, headers=headers)
@@ -20,7 +23,7 @@ def page(client, path: str, headers=EN) -> str:
     return response.get_data(as_text=True)
 
 
-def test_the_home_page_is_shared_and_a_price_change_shows_at_once(cached, app, make, db):
+def test_the_home_page_is_shared_and_a_price_change_shows_at_once(app, make, db):
     product = make.product(title="Jasmine Tea", skus=(("Default", 9900, 10),))
     assert "¥99.00" in page(app.test_client(), "/")
     retitle(db, product, "Renamed Tea")
@@ -31,7 +34,7 @@ def test_the_home_page_is_shared_and_a_price_change_shows_at_once(cached, app, m
     assert "¥88.00" in html and "¥99.00" not in html
 
 
-def test_a_withdrawn_product_leaves_the_brand_page_at_once(cached, app, make, db):
+def test_a_withdrawn_product_leaves_the_brand_page_at_once(app, make, db):
     brand = make.brand(name="Tea House")
     make.product(brand, title="Oolong")
     withdrawn = make.product(brand, title="Jasmine Tea")
@@ -42,7 +45,7 @@ def test_a_withdrawn_product_leaves_the_brand_page_at_once(cached, app, make, db
     assert "Jasmine Tea" not in html and "Oolong" in html
 
 
-def test_selling_out_shows_on_the_brand_page_at_once(cached, app, make, db):
+def test_selling_out_shows_on_the_brand_page_at_once(app, make, db):
     brand = make.brand()
     product = make.product(brand, skus=(("Default", 9900, 3),))
     assert "Sold out" not in page(app.test_client(), f"/b/{brand.slug}")
@@ -51,7 +54,7 @@ def test_selling_out_shows_on_the_brand_page_at_once(cached, app, make, db):
     assert "Sold out" in page(app.test_client(), f"/b/{brand.slug}")
 
 
-def test_a_limited_time_price_leaves_the_home_page_at_its_end(cached, app, make, db):
+def test_a_limited_time_price_leaves_the_home_page_at_its_end(app, make, db):
     make.product(skus=(("Default", 9900, 30),), promo=(6900, timedelta(days=1)))
     assert "¥69.00" in page(app.test_client(), "/")
     product = db.session.scalars(select(Product)).one()
@@ -61,14 +64,14 @@ def test_a_limited_time_price_leaves_the_home_page_at_its_end(cached, app, make,
     assert "¥69.00" not in html and "¥99.00" in html
 
 
-def test_the_language_is_part_of_the_grid_key(cached, app, make):
+def test_the_language_is_part_of_the_grid_key(app, make):
     brand = make.brand()
     make.product(brand, skus=(("Default", 9900, 0),))
     assert "Sold out" in page(app.test_client(), f"/b/{brand.slug}")
     assert "Sold out" not in page(app.test_client(), f"/b/{brand.slug}", headers={"Accept-Language": "zh-CN"})
 
 
-def test_a_logged_in_visitor_never_gets_or_leaves_a_shared_home_page(cached, app, client, make, db, login_as):
+def test_a_logged_in_visitor_never_gets_or_leaves_a_shared_home_page(app, client, make, db, login_as):
     product = make.product(title="Jasmine Tea")
     login_as(make.user(role="consumer"))
     assert "My orders" in page(client, "/")
@@ -78,7 +81,7 @@ def test_a_logged_in_visitor_never_gets_or_leaves_a_shared_home_page(cached, app
     assert "My orders" not in anonymous and "csrf_token" not in anonymous
 
 
-def test_a_cached_storefront_still_records_every_visitors_touch(cached, app, make, db):
+def test_a_cached_storefront_still_records_every_visitors_touch(app, make, db):
     brand = make.brand()
     make.product(brand, title="Jasmine Tea")
     owner = partner(make, brand)
@@ -90,7 +93,7 @@ def test_a_cached_storefront_still_records_every_visitors_touch(cached, app, mak
     assert all(t.partner_id == owner.id for t in touches)
 
 
-def test_a_storefront_pick_and_a_price_change_show_at_once(cached, app, make, db):
+def test_a_storefront_pick_and_a_price_change_show_at_once(app, make, db):
     brand = make.brand()
     make.product(brand, title="Oolong")
     green = make.product(brand, title="Green Tea", skus=(("Tin", 3900, 10),))
@@ -122,7 +125,7 @@ def test_a_remembered_fingerprint_never_outlives_what_it_says_it_holds(app):
         page_cache.forget()
 
 
-def test_a_price_change_on_another_worker_shows_within_the_remembered_second(cached, app, make, db):
+def test_a_price_change_on_another_worker_shows_within_the_remembered_second(app, make, db):
     product = make.product(skus=(("Default", 9900, 10),))
     app.config["PAGE_FRESHNESS_SECONDS"] = 1
     try:

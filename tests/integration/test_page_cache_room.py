@@ -10,6 +10,8 @@ from tests.conftest import csrf_from
 from tests.integration.live_support import EN, Room
 from tests.integration.test_page_cache import cached, retitle  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.usefixtures("cached")  # every test here runs with the page cache on
+
 
 @pytest.fixture()
 def room(make, db):
@@ -22,7 +24,7 @@ def visit(client, room):
     return response
 
 
-def test_a_second_viewer_gets_the_stored_page_and_is_still_counted(cached, app, db, room):
+def test_a_second_viewer_gets_the_stored_page_and_is_still_counted(app, db, room):
     first = visit(app.test_client(), room).get_data(as_text=True)
     retitle(db, room.product, "Renamed Box")
     second = visit(app.test_client(), room)
@@ -32,7 +34,7 @@ def test_a_second_viewer_gets_the_stored_page_and_is_still_counted(cached, app, 
     assert csrf_from(second.get_data(as_text=True)) != csrf_from(first)
 
 
-def test_each_viewer_can_ask_for_a_reminder_with_the_token_of_a_cached_page(cached, app, db, room):
+def test_each_viewer_can_ask_for_a_reminder_with_the_token_of_a_cached_page(app, db, room):
     one, two = app.test_client(), app.test_client()
     page_one, page_two = visit(one, room).get_data(as_text=True), visit(two, room).get_data(as_text=True)
     assert two.post(f"/l/{room.room.code}/remind", data={"csrf_token": csrf_from(page_two)}).status_code == 303
@@ -43,7 +45,7 @@ def test_each_viewer_can_ask_for_a_reminder_with_the_token_of_a_cached_page(cach
                                   data={"csrf_token": csrf_from(page_one)}).status_code == 400
 
 
-def test_one_viewers_reminder_is_not_shown_to_another(cached, app, db, room):
+def test_one_viewers_reminder_is_not_shown_to_another(app, db, room):
     asked = app.test_client()
     page = visit(asked, room).get_data(as_text=True)
     asked.post(f"/l/{room.room.code}/remind", data={"csrf_token": csrf_from(page)})
@@ -53,7 +55,7 @@ def test_one_viewers_reminder_is_not_shown_to_another(cached, app, db, room):
     assert "You will be reminded" not in other and "Remind me" in other
 
 
-def test_going_live_a_pin_and_the_end_show_at_once(cached, app, db, room):
+def test_going_live_a_pin_and_the_end_show_at_once(app, db, room):
     assert 'data-state="scheduled"' in visit(app.test_client(), room).get_data(as_text=True)
     room.start()
     live = visit(app.test_client(), room)
@@ -67,7 +69,7 @@ def test_going_live_a_pin_and_the_end_show_at_once(cached, app, db, room):
     assert 'data-state="ended"' in visit(app.test_client(), room).get_data(as_text=True)
 
 
-def test_the_rooms_price_follows_the_shelf_at_once(cached, app, db, room):
+def test_the_rooms_price_follows_the_shelf_at_once(app, db, room):
     room.start()
     assert "¥79.00" in visit(app.test_client(), room).get_data(as_text=True)
     room.live_item.live_price_fen = 6900
@@ -76,13 +78,13 @@ def test_the_rooms_price_follows_the_shelf_at_once(cached, app, db, room):
     assert "¥69.00" in html and "¥79.00" not in html
 
 
-def test_the_language_is_part_of_the_rooms_key(cached, app, db, room):
+def test_the_language_is_part_of_the_rooms_key(app, db, room):
     assert "Remind me" in visit(app.test_client(), room).get_data(as_text=True)
     chinese = app.test_client().get(f"/l/{room.room.code}", headers={"Accept-Language": "zh-CN"})
     assert "Remind me" not in chinese.get_data(as_text=True)
 
 
-def test_a_logged_in_viewer_never_gets_a_shared_room_page(cached, app, client, db, room, login_as, make):
+def test_a_logged_in_viewer_never_gets_a_shared_room_page(app, client, db, room, login_as, make):
     login_as(make.user(role="consumer"))
     assert "My orders" in visit(client, room).get_data(as_text=True)
     retitle(db, room.product, "Renamed Box")
@@ -90,7 +92,7 @@ def test_a_logged_in_viewer_never_gets_a_shared_room_page(cached, app, client, d
     assert "My orders" not in visit(app.test_client(), room).get_data(as_text=True)
 
 
-def test_a_reload_right_after_a_heartbeat_writes_nothing(cached, app, db, room):
+def test_a_reload_right_after_a_heartbeat_writes_nothing(app, db, room):
     viewer = app.test_client()
     visit(viewer, room)
     key = db.session.scalar(select(LiveViewer.visitor_key))
