@@ -48,19 +48,23 @@ def room(code: str):
         return _room_page(room)
     code = normalise_code(code)
     beaten = recently_seen(code, visitor)
-    if beaten:
-        reads_only(db.session)  # the heartbeat is fresh: this request writes nothing
+
+    def session():
+        if beaten:  # the heartbeat is fresh: this request writes nothing (declared before its first query)
+            reads_only(db.session)
+        return db.session
+
     # The room's state and pin as this process saw them at most PAGE_FRESHNESS_SECONDS ago, as the pin poll
     # (mall.live.poll) does: a start, an end or a pin reaches the page within the seconds the issue allows.
-    snapshot = page_cache.remembered(f"room:{code}", now, lambda: _snapshot(code, now)) or abort(404)
+    snapshot = page_cache.remembered(f"room:{code}", now, lambda: _snapshot(session(), code, now)) or abort(404)
     if not beaten:
         beat(db.session, snapshot, visitor, code=code, now=now)  # a cached page is a view too
     # Only a room that has not started shows whether this browser asked to be reminded.
-    asked = snapshot.state == RoomState.SCHEDULED and reminded(db.session, snapshot.id, visitor)
+    asked = snapshot.state == RoomState.SCHEDULED and reminded(session(), snapshot.id, visitor)
     key = page_cache.page_key(f"{snapshot.fingerprint}:{int(asked)}")
     html = page_cache.cached(key)
     if html is None:
-        response = _room_page(room_by_code(db.session, code) or abort(404))
+        response = _room_page(room_by_code(session(), code) or abort(404))
         page_cache.store(key, response.get_data(as_text=True))
         return response
     response = make_response(html)
@@ -68,9 +72,9 @@ def room(code: str):
     return response
 
 
-def _snapshot(code: str, now):
-    room = room_by_code(db.session, code)
-    return room_snapshot(db.session, room, now=now) if room is not None else (None, 1)
+def _snapshot(session, code: str, now):
+    room = room_by_code(session, code)
+    return room_snapshot(session, room, now=now) if room is not None else (None, 1)
 
 
 @bp.get("/l/<code>/<partner_code>")
