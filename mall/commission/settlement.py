@@ -84,10 +84,10 @@ def _due(brand_id: int, cutoff: datetime, after: int, upto: int | None = None) -
     return conditions + ([Order.id <= upto] if upto is not None else [])
 
 
-def next_range_end(session, brand_id: int, cutoff: datetime, after: int, *, orders: int = BATCH_ORDERS) -> int | None:
+def next_range_end(session, brand_id: int, cutoff: datetime, after: int, *, orders: int | None = None) -> int | None:
     """The id ending the next batch: the `orders`-th due order with pending commission after `after` (None: done)."""
     ids = (select(Order.id).where(*_due(brand_id, cutoff, after), _has_pending_share())
-           .order_by(Order.id).limit(orders).subquery())
+           .order_by(Order.id).limit(orders or BATCH_ORDERS).subquery())
     return session.scalar(select(func.max(ids.c.id)))
 
 
