@@ -11,6 +11,8 @@ from mall.commission.models import Account, CommissionShare, LedgerEntry, Ledger
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
 from mall.jobs.settle import settle_due
 from mall.outbox.models import OutboxEvent
+from mall.webhooks.endpoints import register_endpoint
+from mall.webhooks.models import WebhookDelivery
 from tests.integration.commission_support import T0, Books, days
 from tests.integration.settlement_reference import settle_one_by_one
 
@@ -123,14 +125,24 @@ def test_debt_is_paid_off_share_by_share_across_batches(make, db):
     assert first_orders[0] == [("debt", 1000), ("pending", -1000)]
 
 
-def test_one_commission_settled_event_per_order(make, db):
-    shop = Shop(make, db.session)
+def test_one_commission_settled_event_per_order_fanned_out_to_the_brands_endpoint(make, db):
+    """Webhook consumers get an event per order, as before; the batch's rows are fanned out right after commit."""
+    shop, quiet = Shop(make, db.session), Shop(make, db.session)
+    endpoint = register_endpoint(db.session, brand_id=shop.books.brand.id, url="https://example.com/hook",
+                                 topics=["commission.settled"], now=T0, allow_private=True)
+    db.session.commit()
     for price in (10000, 20000, 30000):
         shop.add([(price, 1)], guide=False, completed=0, refunded=0, request=False)
-    settle_due(db.session, now=NOW)
+        quiet.add([(price, 1)], guide=False, completed=0, refunded=0, request=False)
+    assert settle_due(db.session, now=NOW) == 2 * 3 * 3
     events = db.session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "commission.settled")).all()
-    assert sorted((e.payload["order_id"], e.payload["shares"], e.payload["amount_fen"]) for e in events) == [
-        (order.id, 3, price * 1700 // 10000) for order, price in zip(shop.orders, (10000, 20000, 30000))]
+    mine = [e for e in events if e.payload["brand_id"] == shop.books.brand.id]
+    assert sorted((e.payload["order_id"], e.payload["shares"], e.payload["amount_fen"]) for e in mine) == [
+        (order.id, 3, price * 1700 // 10000) for order, price in zip(shop.orders, (10000, 20000, 30000), strict=True)]
+    assert len(events) == 6 and all(e.delivered_at is not None for e in events)
+    deliveries = db.session.scalars(select(WebhookDelivery)).all()
+    assert sorted(d.payload["order_id"] for d in deliveries) == [order.id for order in shop.orders]
+    assert {(d.endpoint_id, d.sequence_key.split(":")[0]) for d in deliveries} == {(endpoint.id, "order")}
     assert_audit_clean(db.session)
 
 
