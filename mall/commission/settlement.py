@@ -42,7 +42,9 @@ from mall.commission.models import Account, CommissionShare, LedgerEntry, Ledger
 from mall.events import publish_many
 from mall.orders.models import Order, OrderStatus, Refund, RefundStatus
 
-BATCH_ORDERS = 10_000  # about 20,000 shares: big enough to amortise the statements, small enough to lock briefly
+# About 70,000 shares: the statements and the commit are amortised over many shares (measured on SQLite: at
+# 10,000 orders the commits alone were a tenth of the time); on PostgreSQL the batch's rows stay locked ~1 s.
+BATCH_ORDERS = 25_000
 # A refund not yet decided, or approved and waiting for the provider, holds the order's commission.
 OPEN_REFUND = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
 

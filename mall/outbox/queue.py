@@ -35,5 +35,5 @@ def keep_public_events_in_bulk(session, events: list[DomainEvent]) -> None:
     rows = [dict(id=event.event_id, topic=event.topic, payload=event.payload(), created_at=event.now,
                  available_at=event.now, attempts=0, last_error="") for event in events if event.topic]
     if rows:
-        session.execute(insert(OutboxEvent), rows)
+        session.execute(insert(OutboxEvent.__table__), rows)  # Core executemany: no ORM bookkeeping per row
         session.info.setdefault(QUEUED, []).extend((row["id"], row["topic"]) for row in rows)
