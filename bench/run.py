@@ -87,6 +87,7 @@ def scenarios(t: dict, cookie: str) -> list[tuple[str, str, tuple, str]]:
         ("home", "/", (), "1/5"),
         ("brand", f"/b/{t['brand']}", (), "1/5"),
         ("storefront", f"/shop/{t['partner']}", vid, "1/5"),
+        *([("room", f"/l/{t['room']}", vid, "1/5")] if t.get("room") else []),
     ]
 
 

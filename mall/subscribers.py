@@ -21,5 +21,6 @@ def register() -> None:
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)
     import mall.reporting.subscribers  # noqa: F401  (the reports' daily roll-up; after commission's accrual)
+    import mall.shop.guide_store  # noqa: F401  (forgets a visitor's remembered guide store on a touch or binding)
     import mall.sms.delivery  # noqa: F401  (sends queued text messages: the outbox handler of sms.send)
     import mall.webhooks.fanout  # noqa: F401  (turns outbox rows of webhook topics into deliveries)
