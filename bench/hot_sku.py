@@ -9,7 +9,7 @@ last, just before that commit), the start of the payment (`begin_payment`, commi
 its commit), and the provider's signed paid callback (`handle_callback`, committed: accrual, roll-up, PAYABLE).
 Every order is attributed (its visitor touched a partner's link), so commission is planned and accrued.
 
-Scenarios, in one fresh database (migrations and bench.dataset at a tiny scale: 333 SKUs per brand):
+Scenarios, in one fresh database (migrations and bench.dataset at scale 0.02: 333 SKUs, 6,666 orders per brand):
   spread   --seconds, each checkout on the next of 200 SKUs of one brand
   hot      --seconds, every checkout on one SKU of the same brand, with stock for all
   sold_out one SKU with --units units and twice as many buyers: exactly --units sold, never more
@@ -37,6 +37,7 @@ from bench import run
 APP_NAME = "bench.hot_sku"  # pg_stat_activity.application_name of the workers' connections
 SPREAD_SKUS = 200
 VISITORS = 64
+DATA_SCALE = 0.02  # 333 SKUs and 666 level-1 inviters per brand: no beneficiary's account is shared by two visitors
 ENV = {"PAYMENT_PROVIDER": "mock", "PAYMENT_WEBHOOK_SECRET": "bench-webhook-secret",
        "PUBLIC_BASE_URL": "http://127.0.0.1:9400", "MALL_ENV": "development"}
 HELD_ROWS = ("stock row", "roll-up day row")  # as bench.hot_sku_worker measures them
@@ -46,7 +47,7 @@ def prepare(env: dict) -> dict:
     """Migrate, load a small data set, record one touch per visitor; the SKUs and visitors to use."""
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=run.ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "bench.dataset", "--scale", "0.0003"], cwd=run.ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "bench.dataset", "--scale", str(DATA_SCALE)], cwd=run.ROOT, env=env, check=True,
                    capture_output=True)
     return setup_call(env, SPREAD_SKUS + 2, VISITORS)
 
