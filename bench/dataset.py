@@ -115,7 +115,7 @@ class Generator:
         self.step(f"brand {brand}: accounts and ledger", lambda: self.insert_ledger(p))
 
     def insert_orders(self, p: dict) -> None:
-        created = later(self.dialect, ":start", f"(n * 7919) % {YEAR}")
+        created = later(self.dialect, ":start", f"(CAST(n AS BIGINT) * 7919) % {YEAR}")  # n * 7919 overflows int4
         paid = later(self.dialect, created, "60")
         completed = later(self.dialect, created, str(3 * 86400 + 60))
         cancelled = later(self.dialect, created, "1800")

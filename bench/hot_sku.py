@@ -12,6 +12,7 @@ Every order is attributed (its visitor touched a partner's link), so commission 
 Scenarios, in one fresh database (migrations and bench.dataset at scale 0.02: 333 SKUs, 6,666 orders per brand):
   spread   --seconds, each checkout on the next of 200 SKUs of one brand
   hot      --seconds, every checkout on one SKU of the same brand, with stock for all
+           (spread and hot take turns --rounds times, so the shared machine's changing load falls on both)
   sold_out one SKU with --units units and twice as many buyers: exactly --units sold, never more
 Reported: checkouts/s, hot / spread, each transaction's p50/p99, how long each checkout held the stock row and the
 brand's roll-up row (first write to commit), lock waits sampled from pg_stat_activity (wait_event_type = 'Lock',
