@@ -10,7 +10,8 @@ cached balances. --scale multiplies the partners and orders only. The mix, fixed
 5% unpaid (shares planned), 5% cancelled (void), 60% completed three days after payment (so `mall settle` has
 their pending shares to settle), 30% paid; 30% store code (sharer, guide, store), 40% link, 10% storefront, 20%
 direct. No refunds. One heavy partner per brand, the sharer of a sixth of its orders (its dashboard, order
-list and CSV export are the "heavy partner" scenarios). Rows are numbered by recursive CTEs (both databases
+list and CSV export are the "heavy partner" scenarios; --heavy-every 1 makes it the sharer of every shared
+order, 80% of the brand's: at --scale 0.4 that is about 107,000 orders). Rows are numbered by recursive CTEs (both databases
 have them) and ids computed from the first id of each bulk insert, checked to be contiguous.
 """
 import argparse
@@ -52,8 +53,8 @@ def later(dialect: str, column: str, seconds: str) -> str:
 
 
 class Generator:
-    def __init__(self, session, scale: float, now: datetime):
-        self.s, self.now = session, now
+    def __init__(self, session, scale: float, now: datetime, heavy_every: int = HEAVY_EVERY):
+        self.s, self.now, self.heavy_every = session, now, heavy_every
         self.dialect = session.get_bind().dialect.name
         self.partners = max(int(PARTNERS * scale) // BRANDS, 20)
         self.orders = max(int(ORDERS * scale) // BRANDS, 100)
@@ -138,18 +139,19 @@ INSERT INTO order_lines (order_id, product_id, sku_id, title, sku_name, unit_pri
 SELECT id, :product0 + (id % :products), :sku0 + (id % :products), 'Bench tea', 'Default', total_fen, 1, total_fen, 0
 FROM orders WHERE brand_id = :brand""", {**p, "products": self.products})
         # Channel by the order's number (k = n % 10); the heavy partner (partner0) shares every sixth order.
+        # psycopg binds small numbers as smallint: partner0 + partners overflows it past scale 0.3 without the cast.
         self.sql("""
 INSERT INTO order_attributions (order_id, sharer_id, guide_id, store_id, channel, reason, excluded, levels,
                                 binding_mode, created_at)
 SELECT o.id,
        CASE WHEN k < 8 THEN CASE WHEN (o.id - :order0) % :heavy = 0 THEN :partner0
                                  ELSE :partner0 + ((o.id - :order0) / 10) % :partners END END,
-       CASE WHEN k < 3 THEN :partner0 + :partners + (o.id - :order0) % :guides END,
+       CASE WHEN k < 3 THEN CAST(:partner0 AS INTEGER) + :partners + (o.id - :order0) % :guides END,
        CASE WHEN k < 3 THEN :store0 + ((o.id - :order0) % :guides) % :stores END,
        CASE WHEN k < 3 THEN 'store_code' WHEN k < 7 THEN 'link' WHEN k < 8 THEN 'storefront' ELSE 'direct' END,
        CASE WHEN k < 8 THEN 'last_touch' ELSE 'no_sharer' END, '', 2, 'first_touch', o.created_at
 FROM (SELECT id, created_at, (id - :order0) % 10 AS k FROM orders WHERE brand_id = :brand) o""",
-                 {**p, "heavy": HEAVY_EVERY, "stores": self.stores})
+                 {**p, "heavy": self.heavy_every, "stores": self.stores})
         status = ("CASE o.status WHEN 'pending_payment' THEN 'planned' WHEN 'cancelled' THEN 'void' "
                   "ELSE 'pending' END")
         for role, ratio, partner, store, where in (
@@ -159,9 +161,9 @@ FROM (SELECT id, created_at, (id - :order0) % 10 AS k FROM orders WHERE brand_id
                 ("store", STORE, "NULL", "a.store_id", "a.store_id IS NOT NULL")):
             self.sql(f"""
 INSERT INTO commission_shares (brand_id, order_id, line_id, role, partner_id, store_id, ratio_bp, base_fen,
-                               amount_fen, reversed_fen, status, generation)
+                               amount_fen, reversed_fen, status, generation, order_created_at)
 SELECT o.brand_id, o.id, l.id, '{role}', {partner}, {store}, {ratio}, l.total_fen, l.total_fen * {ratio} / 10000, 0,
-       {status}, 1
+       {status}, 1, o.created_at
 FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN order_attributions a ON a.order_id = o.id
 LEFT JOIN partners p ON p.id = a.sharer_id
 WHERE o.brand_id = :brand AND {where}""", p)
@@ -201,8 +203,8 @@ WHERE s.brand_id = :brand AND s.status = 'pending'"""
                      kind="payable", owner="a.owner_kind = 'brand' AND a.owner_id = s.brand_id"), p)
 
 
-def generate(session, scale: float, now: datetime) -> list[str]:
-    gen = Generator(session, scale, now)
+def generate(session, scale: float, now: datetime, heavy_every: int = HEAVY_EVERY) -> list[str]:
+    gen = Generator(session, scale, now, heavy_every)
     print(f"data set at scale {scale}: {BRANDS} brands x {gen.orders} orders, {gen.partners} partners", flush=True)
     if gen.dialect == "postgresql":
         # Balanced by construction, and `mall audit` re-checks it: the per-entry deferred balance triggers
@@ -228,11 +230,13 @@ def generate(session, scale: float, now: datetime) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--heavy-every", type=int, default=HEAVY_EVERY,
+                        help="the heavy partner shares every n-th order of its brand (1: 80%% of them, all but direct)")
     args = parser.parse_args()
     app = create_app()
     with app.app_context():
         began = time.perf_counter()
-        generate(db.session, args.scale, utcnow().replace(microsecond=0))
+        generate(db.session, args.scale, utcnow().replace(microsecond=0), max(args.heavy_every, 1))
         print(f"generated in {time.perf_counter() - began:.0f}s", flush=True)
 
 

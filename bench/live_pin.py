@@ -237,6 +237,7 @@ def main():
     parser.add_argument("--hosts", type=int, default=2, help="gunicorn instances (separate 'hosts')")
     parser.add_argument("--workers", type=int, default=2, help="workers per gunicorn instance")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread; gunicorn.conf.py: 2)")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gunicorn.conf.py: gthread)")
     parser.add_argument("--timeout", type=float, default=5.0, help="client timeout per request")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="gunicorn's worker recycling (gunicorn.conf.py: 20000); 0 = off, see RESULTS.md")
@@ -252,12 +253,12 @@ def main():
     code, room_id, items = seed(app)
     servers = [subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--threads", str(args.threads), "--max-requests", str(args.max_requests), "--access-logfile", "/dev/null", "--error-logfile", "-", "app:app"],
+         "-k", args.worker_class, "--threads", str(args.threads), "--max-requests", str(args.max_requests), "--access-logfile", "/dev/null", "--error-logfile", "-", "app:app"],
         cwd=ROOT, env=_env(database_url, port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True) for port in ports]
     try:
         for port in ports:
-            _wait_up(port, time.time() + 60)
+            _wait_up(port, time.time() + 180)
         time.sleep(2)  # workers import the app
         load_before = os.getloadavg()
         result_path = f"/tmp/live_pin_{os.getpid()}.json"
@@ -290,7 +291,7 @@ def main():
 
     with open(result_path) as fh:
         data = json.load(fh)
-    os.unlink(result_path)
+    os.replace(result_path, "/tmp/live_pin_last.json")  # the raw samples of the last run, for a closer look
     steady = start + args.ramp + args.interval
     requests = [r for r in data["requests"] if r[0] >= steady]  # after the ramp
     latencies = [r[1] * 1000 for r in requests if isinstance(r[2], int)]
@@ -311,7 +312,7 @@ def main():
     db_cores = _backend_cpu(db0, db1) / (t1 - t0)
     report = {
         "viewers": args.viewers, "interval_s": args.interval, "ramp_s": args.ramp, "hosts": args.hosts, "workers_per_host": args.workers,
-        "threads": args.threads, "max_requests": args.max_requests, "duration_s": args.duration, "cpus": os.cpu_count(),
+        "threads": args.threads, "worker_class": args.worker_class, "max_requests": args.max_requests, "duration_s": args.duration, "cpus": os.cpu_count(),
         "loadavg_before": load_before, "loadavg_after": load_after,
         "requests": len(requests), "requests_per_s": round(len(requests) / span, 1), "statuses": statuses,
         "errors": errors, "p50_ms": round(pct(latencies, .50), 1), "p90_ms": round(pct(latencies, .90), 1),
@@ -327,7 +328,13 @@ def main():
         "postgres_backends_seen": len(backends), "postgres_cpu_cores": round(db_cores, 3),
         "load_client_cpu_cores": round((client1 - client0) / (t1 - t0), 3),
     }
+    report["command"] = " ".join(sys.argv)
+    report["scheduling"] = os.sched_getscheduler(0)  # 0 = normal; 2 = SCHED_RR (run under `chrt -r`)
     print(json.dumps(report, indent=2))
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    path = os.path.join(ROOT, "bench", "results", time.strftime("%Y%m%d-%H%M%S") + "-live-pin.json")
+    with open(path, "w") as fh:
+        json.dump(report, fh, indent=2)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ def targets() -> dict:
     return {"product": q("select code from products where published order by id limit 1"),
             "partner": q("select p.code from partners p join products x on x.brand_id = p.brand_id "
                          "where p.status = 'active' and x.published order by x.id, p.id limit 1"),
-            "brand": q("select b.slug from brands b join products x on x.brand_id = b.id order by x.id limit 1")}
+            "brand": q("select b.slug from brands b join products x on x.brand_id = b.id order by x.id limit 1"),
+            # A live room if the demo has one (a live one first): the room page is a scenario of its own.
+            "room": q("select code from live_rooms order by case state when 'live' then 0 else 1 end, id limit 1")}
 
 
 def heavy() -> dict:

@@ -23,6 +23,7 @@ import urllib.request
 from datetime import datetime, timezone
 
 from bench import big, load, serve
+from bench.dataset import HEAVY_EVERY
 
 ROOT = serve.ROOT
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -48,12 +49,13 @@ def machine() -> dict:
             "load_average_before": os.getloadavg(), "wrk": wrk_version.strip(), "server": serve.describe()}
 
 
-def prepare_database(env: dict, scale: float | None, log) -> None:
+def prepare_database(env: dict, scale: float | None, log, heavy_every: int) -> None:
     subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
     subprocess.run([*FLASK, "mall", "demo"], cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
     if scale:
         began = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "bench.dataset", "--scale", str(scale)], cwd=ROOT, env=env,
+        done = subprocess.run([sys.executable, "-m", "bench.dataset", "--scale", str(scale), "--heavy-every",
+                               str(heavy_every)], cwd=ROOT, env=env,
                               check=True, capture_output=True, text=True)
         GENERATION.update(seconds=round(time.perf_counter() - began), steps=[
             line.strip() for line in done.stdout.splitlines() if line.startswith("  ")])
@@ -85,6 +87,7 @@ def scenarios(t: dict, cookie: str) -> list[tuple[str, str, tuple, str]]:
         ("home", "/", (), "1/5"),
         ("brand", f"/b/{t['brand']}", (), "1/5"),
         ("storefront", f"/shop/{t['partner']}", vid, "1/5"),
+        *([("room", f"/l/{t['room']}", vid, "1/5")] if t.get("room") else []),
     ]
 
 
@@ -97,6 +100,9 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", help="scenario names to run (default: all)")
     parser.add_argument("--port", type=int, default=18400)
     parser.add_argument("--settle-limit", type=int, default=300, help="stop `mall settle` after this many seconds")
+    parser.add_argument("--heavy-every", type=int, default=HEAVY_EVERY,
+                        help="the heavy partner shares every n-th order (1 with --scale 0.4: ~107,000 orders)")
+    parser.add_argument("--skip-books", action="store_true", help="no `mall audit` / `mall settle` after the pages")
     args = parser.parse_args(argv)
 
     instance = tempfile.mkdtemp(prefix="mall-bench-")
@@ -107,7 +113,7 @@ def main(argv=None) -> int:
     log = open(os.path.join(instance, "bench.log"), "w")
     print(f"instance {instance}; logs in {log.name}", flush=True)
     described = machine()
-    prepare_database(env, args.scale, log)
+    prepare_database(env, args.scale, log, args.heavy_every)
     t = big.probe(env, ROOT, "targets")
     data = big.probe(env, ROOT, "counts") if args.scale else None
     heavy = big.probe(env, ROOT, "heavy") if args.scale else None
@@ -146,7 +152,7 @@ def main(argv=None) -> int:
     finally:
         mall.stop()
     commands = []
-    if args.scale:  # after the web scenarios: settling changes the books
+    if args.scale and not args.skip_books:  # after the web scenarios: settling changes the books
         commands.append(big.timed_command(env, ROOT, "audit"))
         before = big.probe(env, ROOT, "counts")["pending_shares"]
         commands.append(big.timed_command(env, ROOT, "settle", limit=args.settle_limit))

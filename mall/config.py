@@ -65,12 +65,15 @@ class Config:
     # lets media load from the room's host only). Embeds come from the providers in mall/live/streams.py.
     LIVE_MEDIA_HOSTS = _list("LIVE_MEDIA_HOSTS")
 
-    # Page cache (mall/page_cache.py, Flask-Caching): anonymous visitors' product pages, rendered once and
-    # served for PAGE_CACHE_SECONDS (how old stock and "recent orders" may be; prices are part of the key, so a
-    # price change shows at once). SimpleCache keeps pages in each worker's memory; production with several
-    # hosts sets CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://host:6379/1?socket_timeout=0.2 (a slow
-    # Redis then costs a render, never an error). 0 turns the cache off.
+    # Page cache (mall/page_cache.py, Flask-Caching): anonymous visitors' product, home, brand, storefront and
+    # live room pages, rendered once and served for PAGE_CACHE_SECONDS (how old stock and "recent orders" may
+    # be; prices are part of the key). The query behind that key is remembered per process for
+    # PAGE_FRESHNESS_SECONDS: a price change made on another worker shows within it (0: asked every request).
+    # SimpleCache keeps pages in each worker's memory; production with several hosts sets
+    # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://host:6379/1?socket_timeout=0.2 (a slow Redis then
+    # costs a render, never an error). 0 turns the cache off.
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 3)
+    PAGE_FRESHNESS_SECONDS = _int("PAGE_FRESHNESS_SECONDS", 1)
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mall:")
@@ -129,6 +132,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Off: tests read pages right after changing stock; tests/integration/test_page_cache.py turns it on.
     PAGE_CACHE_SECONDS = 0
+    PAGE_FRESHNESS_SECONDS = 0
     # Off for the same reason (tests poll right after pinning); tests/integration/test_live_pin_cache.py turns it on.
     LIVE_PIN_CACHE_SECONDS = 0
     # The test client's default host, so the absolute URLs tests see are the ones it can open.

@@ -24,6 +24,11 @@ def batches(session: Session, query: Select, size: int) -> Iterator[list]:
     yield from session.scalars(query.execution_options(yield_per=size)).partitions()
 
 
+def row_batches(session: Session, query: Select, size: int) -> Iterator[list]:
+    """The query's rows as plain tuples (no ORM objects), `size` at a time, from one execution read as it goes."""
+    yield from session.execute(query.execution_options(yield_per=size)).partitions()
+
+
 def csv_text(header: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:
     """The file's text: the byte order mark and header first (sent before any row is read), then the rows."""
     buffer = io.StringIO()

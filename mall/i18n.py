@@ -2,22 +2,33 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, has_request_context, redirect, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, parse_cookie
 
 bp = Blueprint("i18n", __name__)
 COOKIE = "lang"
 
 
 def select_locale() -> str:
-    supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI jobs and background threads speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     # The API reads no cookie (mall.api.auth): its clients say their language with Accept-Language.
     chosen = None if request.path.startswith("/api/") else request.cookies.get(COOKIE)
-    if chosen in supported:
+    return choose_locale(chosen, request.accept_languages, current_app.config)
+
+
+def locale_of(environ, config) -> str:
+    """The language select_locale would choose for this WSGI request, for answers given before Flask runs."""
+    chosen = parse_cookie(environ.get("HTTP_COOKIE")).get(COOKIE)
+    return choose_locale(chosen, parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept), config)
+
+
+def choose_locale(chosen: str | None, accept: LanguageAccept, config) -> str:
+    if chosen in config["LANGUAGES"]:
         return chosen
-    if not request.accept_languages:
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    if not accept:
+        return config["BABEL_DEFAULT_LOCALE"]
+    best = accept.best_match(["zh-CN", "zh", "en"])
     if best is None:
         return "en"
     return "zh_CN" if best.startswith("zh") else "en"

@@ -15,6 +15,13 @@ def yuan(fen: int) -> Decimal:
     return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"))
 
 
+def yuan_text(fen: int) -> str:
+    """str(yuan(fen)) in integer arithmetic: "398.00", "-0.05"; an export writes it for every row."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
+    return f"{sign}{whole}.{cents:02d}"
+
+
 # A page shows the same few prices many times, and Babel's formatting is costly: kept per (fen, locale).
 @lru_cache(maxsize=8192)
 def format_fen(fen: int | None, locale: str = "zh_CN") -> str:

@@ -21,6 +21,7 @@ def register() -> None:
     import mall.orders.guest_orders  # noqa: F401  (gives a verified phone's guest orders to its account)
     import mall.outbox.queue  # noqa: F401  (keeps public events for webhooks)
     import mall.payments.subscribers  # noqa: F401  (queues the provider's refund of an approved request)
+    import mall.shop.guide_store  # noqa: F401  (forgets a visitor's remembered guide store on a touch or binding)
     import mall.sms.delivery  # noqa: F401  (sends queued text messages: the outbox handler of sms.send)
     import mall.webhooks.fanout  # noqa: F401  (turns outbox rows of webhook topics into deliveries)
 

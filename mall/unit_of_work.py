@@ -25,7 +25,8 @@ def commit(session=None, *, now=None) -> None:
     by default the clock's: the demo, replaying the past, passes its own)."""
     session = plain_session(session if session is not None else db.session)
     queued = take_queued(session)
-    session.commit()
+    if session.in_transaction():  # else nothing began (a page served from the cache): nothing to commit
+        session.commit()
     if queued:
         # A handler's failure is recorded on its row for the job to retry; only a broken database gets out.
         deliver_queued(session, queued, now=now or utcnow())

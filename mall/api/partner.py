@@ -19,6 +19,7 @@ from mall.api.schemas.partner import (
     LedgerPageOut,
     MemberOut,
     MembershipOut,
+    OrderCursorQuery,
     PageQuery,
     ProductLinksQuery,
     ProfileOut,
@@ -29,7 +30,9 @@ from mall.catalog.pages import published_product_by_code
 from mall.clock import utcnow
 from mall.commission.withdrawals import WithdrawalError, request_withdrawal
 from mall.extensions import db
-from mall.partner.queries import OrderFilter, attributed_orders, membership_for, memberships, order_cards, totals
+from mall.partner.order_cards import OrderFilter, attributed_orders, order_cards
+from mall.partner.pages import keyset_page, parse_cursor
+from mall.partner.queries import membership_for, memberships, totals
 from mall.partner.team import team as team_of
 from mall.partner.withdrawals import withdrawals_of
 from mall.referral.share_links import partner_links, product_links
@@ -100,14 +103,15 @@ def ledger(brand: str, query: dict):
     return {"items": items, "next_cursor": cursor, "has_more": more}
 
 
-@operation(bp, PREFIX + "/orders", summary="Orders attributed to the partner, with their commission shares",
-           tag=TAG, audience=PARTNER, query=PageQuery(), response=AttributedOrdersOut())
+@operation(bp, PREFIX + "/orders", summary="Orders attributed to the partner, with their commission shares, "
+           "newest first, by cursor", tag=TAG, audience=PARTNER, query=OrderCursorQuery(),
+           response=AttributedOrdersOut())
 def orders(brand: str, query: dict):
     partner = current_partner(brand)
-    page = db.paginate(attributed_orders(partner.id, OrderFilter(), _tz()), page=query["page"],
-                       per_page=PER_PAGE, error_out=False)
-    cards = order_cards(db.session, partner.id, list(page.items))
-    return {"page": page.page, "pages": page.pages, "items": [
+    page = keyset_page(db.session, attributed_orders(partner.id, OrderFilter(), _tz()),
+                       after=parse_cursor(query["after"]), before=None, per_page=PER_PAGE)
+    cards = order_cards(db.session, partner.id, page.items)
+    return {"next": page.next_cursor, "items": [
         {**card.__dict__, "commission_fen": card.commission_fen,
          "lines": [{**line.__dict__, "shares": [share.__dict__ for share in line.shares]} for line in card.lines]}
         for card in cards]}

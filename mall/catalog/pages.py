@@ -102,7 +102,7 @@ class PageFreshness:
 
     fingerprint: str
     max_seconds: int
-    brand_id: int
+    brand_id: int | None
 
 
 def product_page_freshness(session, code: str | None, *, now: datetime) -> PageFreshness | None:

@@ -15,6 +15,10 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    column,
+    select,
+    table,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +101,9 @@ class OrderAttribution(db.Model):
     reattributed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+REVERSED = text("reversed_fen > 0")  # literal, not a bound 0: SQLite matches a partial index only to the same text
+
+
 class CommissionShare(db.Model):
     """One beneficiary's share of one order line, planned at checkout with the ratio in force."""
 
@@ -108,6 +115,14 @@ class CommissionShare(db.Model):
         CheckConstraint("(partner_id IS NULL) <> (store_id IS NULL)", name="one_beneficiary"),
         CheckConstraint("status IN ('planned','pending','available','void','replaced')", name="status_known"),
         Index("ix_commission_shares_partner", "partner_id", "order_id"),
+        # The partner's own orders newest first (order list pages, CSV export): walked in index order, never
+        # sorted; status and reversal ride along so the list's filters need not visit the table (PostgreSQL).
+        Index("ix_commission_shares_partner_time", "partner_id", "order_created_at", "order_id",
+              postgresql_include=["status", "reversed_fen"]),
+        # The few reversed shares of a beneficiary (what refunds took back, on the dashboard), without reading
+        # every share they ever had. Queries must spell the condition as REVERSED for the planner to match it.
+        Index("ix_commission_shares_partner_reversed", "partner_id", sqlite_where=REVERSED, postgresql_where=REVERSED),
+        Index("ix_commission_shares_store_reversed", "store_id", sqlite_where=REVERSED, postgresql_where=REVERSED),
         Index("ix_commission_shares_store", "store_id", "order_id"),
         # An order's shares; the amounts ride along so reports sum commission by index-only scans (PostgreSQL).
         Index("ix_commission_shares_order_id", "order_id",
@@ -129,9 +144,20 @@ class CommissionShare(db.Model):
     # re-planned before payment; replaced when a re-attribution reversed it after payment.
     status: Mapped[str] = mapped_column(String(10), default="planned")
     generation: Mapped[int] = mapped_column(Integer, default=1)
+    # A copy of orders.created_at (which never changes), so one index orders a partner's shares by their order's
+    # time; the planner passes it, and a writer that does not gets it looked up.
+    order_created_at: Mapped[datetime] = mapped_column(DateTime, default=lambda ctx: _order_time(ctx))
 
     partner = relationship("Partner")
     store = relationship("Store")
+
+
+_ORDERS = table("orders", column("id", Integer), column("created_at", DateTime))
+
+
+def _order_time(context) -> datetime:
+    order_id = context.get_current_parameters()["order_id"]
+    return context.connection.scalar(select(_ORDERS.c.created_at).where(_ORDERS.c.id == order_id))
 
 
 # The ledger's vocabulary lives beside the Account model so its CHECK constraints are built from the same

@@ -174,6 +174,7 @@ def _plan_shares(session, order: Order, credit: Credit, settings: CommissionSett
     for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)):
         for share in shares_for_line(session, settings, line, credit):
             share.generation = generation
+            share.order_created_at = order.created_at  # the partner's lists walk shares by their order's time
             rows.append(share)
     session.add_all(rows)
     session.flush()

@@ -7,17 +7,20 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mall import unit_of_work
+from mall import page_cache, unit_of_work
 from mall.catalog.listing import brand_stores
+from mall.catalog.pages import normalise_code
 from mall.clock import utcnow
+from mall.database import reads_only
 from mall.extensions import db, talisman
 from mall.live import following
 from mall.live.buying import buy_in_room
 from mall.live.forms import HostActionForm, room_checkout_form
+from mall.live.heartbeat import beat, recently_seen
 from mall.live.models import RoomState
-from mall.live.page import room_page_context, room_policy
+from mall.live.page import room_page_context, room_policy, room_snapshot
 from mall.live.queries import room_by_code
-from mall.live.viewers import invited, remind, seen
+from mall.live.viewers import invited, remind, reminded, seen
 from mall.orders.checkout import CheckoutError, CheckoutRequest
 from mall.orders.forms import checkout_request
 from mall.orders.quote import quote_for_form, step_of
@@ -37,9 +40,41 @@ def _user_id():
 @bp.get("/l/<code>")
 @talisman(content_security_policy=None)  # the room's own header (room_policy): frames and media of its stream
 def room(code: str):
-    room = room_by_code(db.session, code) or abort(404)
-    seen(db.session, room, get_or_set_visitor_key(), now=utcnow())  # a reload updates the same row
-    return _room_page(room)
+    now = utcnow()
+    visitor = get_or_set_visitor_key()
+    if not page_cache.cacheable() or request.args.get("buy"):
+        room = room_by_code(db.session, code) or abort(404)
+        seen(db.session, room, visitor, now=now)  # a reload updates the same row
+        return _room_page(room)
+    code = normalise_code(code)
+    beaten = recently_seen(code, visitor)
+
+    def session():
+        if beaten:  # the heartbeat is fresh: this request writes nothing (declared before its first query)
+            reads_only(db.session)
+        return db.session
+
+    # The room's state and pin as this process saw them at most PAGE_FRESHNESS_SECONDS ago, as the pin poll
+    # (mall.live.poll) does: a start, an end or a pin reaches the page within the seconds the issue allows.
+    snapshot = page_cache.remembered(f"room:{code}", now, lambda: _snapshot(session(), code, now)) or abort(404)
+    if not beaten:
+        beat(db.session, snapshot, visitor, code=code, now=now)  # a cached page is a view too
+    # Only a room that has not started shows whether this browser asked to be reminded.
+    asked = snapshot.state == RoomState.SCHEDULED and reminded(session(), snapshot.id, visitor)
+    key = page_cache.page_key(f"{snapshot.fingerprint}:{int(asked)}")
+    html = page_cache.cached(key)
+    if html is None:
+        response = _room_page(room_by_code(session(), code) or abort(404))
+        page_cache.store(key, response.get_data(as_text=True))
+        return response
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = snapshot.policy
+    return response
+
+
+def _snapshot(session, code: str, now):
+    room = room_by_code(session, code)
+    return room_snapshot(session, room, now=now) if room is not None else (None, 1)
 
 
 @bp.get("/l/<code>/<partner_code>")

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from mall.clean_form import CleanForm
 from mall.money import parse_yuan
 from mall.partner.labels import SHARE_STATUSES
-from mall.partner.queries import SHARE_FILTERS, OrderFilter
+from mall.partner.order_cards import SHARE_FILTERS, OrderFilter
 
 
 class DateRangeForm(CleanForm):

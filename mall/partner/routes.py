@@ -33,8 +33,9 @@ from mall.partner.days import day_range_utc, local_date
 from mall.partner.export import csv_lines
 from mall.partner.forms import DateRangeForm, OrderFilterForm, WithdrawalForm
 from mall.partner.labels import label, percent
+from mall.partner.order_cards import attributed_orders, order_cards
 from mall.partner.pages import keyset_page, parse_cursor
-from mall.partner.queries import attributed_orders, earnings_chart, membership_for, memberships, order_cards, totals
+from mall.partner.queries import earnings_chart, membership_for, memberships, totals
 from mall.partner.store import follow_ups, store_report
 from mall.partner.team import team
 from mall.partner.withdrawals import progress, withdrawals_of

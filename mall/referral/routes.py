@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mall import unit_of_work
+from mall import page_cache, unit_of_work
 from mall.catalog.pages import published_product_ref
 from mall.clock import utcnow
 from mall.extensions import db
@@ -51,7 +51,10 @@ def _visit(brand_id: int, **kw) -> None:
 
 @bp.get("/p/<product_code>/<partner_code>")
 def product_link(product_code: str, partner_code: str):
-    product = published_product_ref(db.session, product_code)
+    # The product's code and brand, remembered per process for PAGE_FRESHNESS_SECONDS like the product page's
+    # own fingerprint: a product withdrawn a moment ago is still linked to for that second, then not.
+    product = page_cache.remembered(f"product-ref:{product_code.strip().upper()[:40]}", utcnow(),
+                                    lambda: (published_product_ref(db.session, product_code), 1))
     if product is None:
         return redirect(url_for("catalog.home"))
     _visit(product.brand_id, partner_code=partner_code, channel="link", target=f"product:{product.code}")

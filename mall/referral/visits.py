@@ -16,9 +16,9 @@ from mall.referral.attribution import (
     binding_at_registration,
 )
 from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, replace_binding
-from mall.referral.codes import partner_by_code, store_by_code
+from mall.referral.codes import normalise_code, store_by_code
 from mall.referral.events import TouchRecorded, VisitorClaimed
-from mall.referral.facts import binding_fact, partner_facts, touch_fact
+from mall.referral.facts import binding_fact, partner_fact_by_code, partner_facts, touch_fact
 from mall.referral.models import Binding, Partner, Touch
 from mall.referral.settings import binding_rule, referral_settings_for
 
@@ -30,18 +30,16 @@ def record_visit(session, *, brand_id: int, partner_code: str | None = None, sto
 
     A stale or foreign code is not an error: the visitor still gets the page, we just learn nothing.
     """
-    partner = partner_by_code(session, partner_code) if partner_code else None
-    if partner is not None and partner.brand_id != brand_id:
-        partner = None
+    found = partner_fact_by_code(session, normal) if (normal := normalise_code(partner_code)) else None
+    fact = found[0] if found is not None and found[1] == brand_id else None
     store = store_by_code(session, store_code) if store_code else None
     if store is not None and (store.brand_id != brand_id or not store.active):
         store = None
-    if partner is None and store is None:
+    if fact is None and store is None:
         return None
-    fact = partner_facts(session, [partner.id])[partner.id] if partner is not None else None
     # A guide's link carries the guide's store as well as the guide.
     store_id = store.id if store is not None else (fact.guide_store_id if fact else None)
-    touch = Touch(brand_id=brand_id, partner_id=partner.id if partner else None, store_id=store_id,
+    touch = Touch(brand_id=brand_id, partner_id=fact.id if fact else None, store_id=store_id,
                   channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id,
                   ref=_clean_ref(ref), content_item_id=content_item_id, created_at=now)
     session.add(touch)
@@ -55,7 +53,7 @@ def record_visit(session, *, brand_id: int, partner_code: str | None = None, sto
         kinds = (SHARER, GUIDE) if fact.guide_store_id is not None else (SHARER,)
         for kind in kinds:
             _bind_after_touch(session, kind=kind, brand_id=brand_id, customer=customer, touch=touch_fact(touch),
-                              rule=rule, now=now)
+                              rule=rule, now=now, known={fact.id: fact.active})
     # After the bindings: a listener sees the customer already bound by this very visit.
     publish(session, TouchRecorded(now=now, touch_id=touch.id, brand_id=brand_id, partner_id=touch.partner_id,
                                    user_id=user_id, visitor_key=visitor_key, channel=channel, target=touch.target,
@@ -90,9 +88,9 @@ def claim_visitor(session, *, visitor_key: str | None, user_id: int, now: dateti
 
 
 def _bind_after_touch(session, *, kind: str, brand_id: int, customer: Customer, touch: TouchFact,
-                      rule: BindingRule, now: datetime) -> Binding | None:
+                      rule: BindingRule, now: datetime, known: dict[int, bool]) -> Binding | None:
     def decide(current):
-        return binding_after_touch(_current_fact(session, current, now), touch, rule, now)
+        return binding_after_touch(_current_fact(session, current, now, known), touch, rule, now)
 
     return replace_binding(session, brand_id=brand_id, kind=kind, customer=customer, decide=decide, now=now)
 
@@ -116,9 +114,13 @@ def _bind_at_registration(session, *, brand_id: int, customer: Customer, rule: B
         replace_binding(session, brand_id=brand_id, kind=kind, customer=customer, decide=decide, now=now)
 
 
-def _current_fact(session, current: Binding | None, now: datetime):
+def _current_fact(session, current: Binding | None, now: datetime, known: dict[int, bool] | None = None):
+    """The current binding as a fact; `known` (partner id -> active) spares asking again for a partner just read,
+    as when a customer opens their own sharer's link again."""
     if current is None:
         return None
+    if known and current.partner_id in known:
+        return binding_fact(current, partner_active=known[current.partner_id], now=now)
     active = session.scalar(select(Partner.status).where(Partner.id == current.partner_id)) == "active"
     return binding_fact(current, partner_active=active, now=now)
 

@@ -5,8 +5,9 @@ from flask_wtf.csrf import generate_csrf
 
 from mall import page_cache
 from mall.catalog import ordering
+from mall.catalog.freshness import grid_freshness
 from mall.catalog.listing import all_brands, brand_by_slug, brand_stores, published_products, tiles
-from mall.catalog.pages import product_page_freshness, published_product_by_code
+from mall.catalog.pages import normalise_code, product_page_freshness, published_product_by_code
 from mall.clock import utcnow
 from mall.database import reads_only
 from mall.extensions import db
@@ -14,8 +15,8 @@ from mall.live.queries import rooms_for_home
 from mall.orders.forms import IDEMPOTENCY_KEY_SLOT, checkout_form_for
 from mall.orders.quote import quote_for_form, step_of
 from mall.orders.social_proof import product_page
-from mall.referral.crediting import credit_for_checkout
 from mall.referral.visitor import get_visitor_key
+from mall.shop.guide_store import guide_store
 
 bp = Blueprint("catalog", __name__)  # endpoints keep the catalog's name: catalog.home, catalog.product
 PER_PAGE = 20
@@ -36,28 +37,40 @@ def favicon():
 
 @bp.get("/")
 def home():
+    now = utcnow()
+    key = _grid_key("grid:all", now, lambda: grid_freshness(_reading(), now=now))
+    if key and (html := page_cache.cached(key)):
+        return html
     reads_only(db.session)
     page = db.paginate(published_products(), page=_page_number(), per_page=PER_PAGE, error_out=False)
-    return render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=utcnow()),
+    html = render_template("catalog/home.html", page=page, tiles=tiles(page.items, now=now),
                            brands=all_brands(db.session), rooms=rooms_for_home(db.session) if page.page == 1 else [])
+    return _kept(key, html)
 
 
 @bp.get("/b/<slug>")
 def brand(slug: str):
+    now = utcnow()
+    key = _grid_key(f"grid:brand:{slug.strip().lower()[:80]}", now, lambda: _brand_freshness(slug, now))
+    if key and (html := page_cache.cached(key)):
+        return html
     reads_only(db.session)
     brand = brand_by_slug(db.session, slug) or abort(404)
     page = db.paginate(published_products(brand.id), page=_page_number(), per_page=PER_PAGE, error_out=False)
     products = ordering.for_customer(db.session, page.items, brand_id=brand.id,
                                      user_id=current_user.id if current_user.is_authenticated else None)
-    return render_template("catalog/brand.html", brand=brand, stores=brand_stores(db.session, brand.id),
-                           page=page, tiles=tiles(products, now=utcnow()))
+    html = render_template("catalog/brand.html", brand=brand, stores=brand_stores(db.session, brand.id),
+                           page=page, tiles=tiles(products, now=now))
+    return _kept(key, html)
 
 
 @bp.get("/p/<code>")
 def product(code: str):
-    reads_only(db.session)
     now = utcnow()
-    freshness = product_page_freshness(db.session, code, now=now) if page_cache.cacheable() else None
+    freshness = None
+    if page_cache.cacheable():
+        freshness = page_cache.remembered(f"product:{normalise_code(code)[:40]}", now,
+                                          lambda: _holding(product_page_freshness(_reading(), code, now=now)))
     key = None
     if freshness is not None:
         # The pickup store offered first is this visitor's (their guide's): part of the key, like the prices.
@@ -65,6 +78,7 @@ def product(code: str):
         key = page_cache.page_key(f"{freshness.fingerprint}:{pickup_store_id}")
         if html := page_cache.cached(key, (page_cache.CSRF_TOKEN, IDEMPOTENCY_KEY_SLOT)):
             return html
+    reads_only(db.session)
     product = published_product_by_code(db.session, code) or abort(404)
     if freshness is None:
         pickup_store_id = _guide_store(product.brand_id, now)
@@ -74,6 +88,40 @@ def product(code: str):
     if key:
         page_cache.store(key, html, {page_cache.CSRF_TOKEN: generate_csrf(),
                                      IDEMPOTENCY_KEY_SLOT: form.idempotency_key.data}, freshness.max_seconds)
+    return html
+
+
+def _reading():
+    """The request's session, its transaction declared read-only before the first query (mall.database)."""
+    reads_only(db.session)
+    return db.session
+
+
+def _holding(freshness):
+    """(freshness, how long it holds) for page_cache.remembered; a code that shows nothing is asked again soon."""
+    return freshness, freshness.max_seconds if freshness is not None else 1
+
+
+def _brand_freshness(slug: str, now):
+    brand = brand_by_slug(_reading(), slug)
+    return grid_freshness(db.session, now=now, brand_id=brand.id) if brand is not None else None
+
+
+def _grid_key(name: str, now, compute) -> str | None:
+    """The page-cache key of a product grid for this visitor, or None if this request is not served from it."""
+    if not page_cache.cacheable():
+        return None
+    freshness = page_cache.remembered(name, now, lambda: _holding(compute()))
+    if freshness is None:
+        return None
+    # The fingerprint says whether each promotion runs, and is never remembered past the first end it saw:
+    # at that moment the key changes, and a copy stored under the old one is no longer asked for.
+    return page_cache.page_key(freshness.fingerprint)
+
+
+def _kept(key: str | None, html: str) -> str:
+    if key:
+        page_cache.store(key, html)
     return html
 
 
@@ -104,6 +152,4 @@ def _guide_store(brand_id: int, now) -> int | None:
     visitor = get_visitor_key()
     if user_id is None and visitor is None:
         return None
-    credit = credit_for_checkout(db.session, brand_id=brand_id, buyer_user_id=user_id, visitor_key=visitor,
-                                 levels=1, self_purchase=True, now=now)
-    return credit.store_id
+    return guide_store(db.session, brand_id=brand_id, user_id=user_id, visitor_key=visitor, now=now)

@@ -4,12 +4,15 @@ Any of the owner's referral codes opens their one storefront. Every brand on sho
 of the owner: each visit records a touch with channel "storefront" for each of them. An owner who has picked
 nothing yet shows the products of the brand whose code was used, as storefronts always did.
 """
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mall import unit_of_work
+from mall import page_cache, unit_of_work
 from mall.catalog import ordering
+from mall.catalog.freshness import grid_freshness
 from mall.catalog.listing import published_products, tiles
 from mall.clock import utcnow
 from mall.extensions import db
@@ -28,10 +31,21 @@ MAX_PAGE = 10_000
 
 @bp.get("/shop/<partner_code>")
 def page(partner_code: str):
+    now = utcnow()
+    visiting = not request.headers.get("HX-Request")  # turning pages is not another visit
+    key = None
+    if page_cache.cacheable():
+        shown = page_cache.remembered(f"storefront:{partner_code.strip().upper()[:40]}", now,
+                                      lambda: _shown(partner_code, now))
+        if shown is not None:
+            key = page_cache.page_key(shown.fingerprint)
+            if html := page_cache.cached(key):
+                if visiting:  # a copy from the cache is still a visit: the touch is what credits the sharer
+                    _visit(shown.user_id, shown.brand_ids, now)
+                return html
     partner = partner_by_code(db.session, partner_code)
     if partner is None:
         return redirect(url_for("catalog.home"))
-    now = utcnow()
     storefront = storefront_of(db.session, partner.user_id)
     products = shown_products(db.session, storefront) if storefront is not None else []
     paged = None
@@ -41,19 +55,48 @@ def page(partner_code: str):
         # The brand's catalogue in this customer's order (千人千面); a sharer's own picks keep the sharer's order.
         products = ordering.for_customer(db.session, paged.items, brand_id=partner.brand_id,
                                          user_id=current_user.id if current_user.is_authenticated else None)
-    if not request.headers.get("HX-Request"):  # turning pages is not another visit
-        _visit(partner, {product.brand_id for product in products} or {partner.brand_id}, now)
+    if visiting:
+        _visit(partner.user_id, {product.brand_id for product in products} or {partner.brand_id}, now)
     context = dict(partner=partner, brand=partner.brand, storefront=storefront, page=paged,
                    sharer_name=mask_name(partner.user.name), tiles=tiles(products, now=now))
-    if request.headers.get("HX-Request"):
-        return render_template("storefront/_grid.html", **context)
-    return render_template("storefront/page.html", **context)
+    template = "storefront/_grid.html" if request.headers.get("HX-Request") else "storefront/page.html"
+    html = render_template(template, **context)
+    if key:
+        page_cache.store(key, html)
+    return html
 
 
-def _visit(partner, brand_ids: set[int], now) -> None:
+@dataclass(frozen=True)
+class Shown:
+    """What a cached storefront must match (its picks, their prices and stock), and whom a visit credits."""
+
+    fingerprint: str
+    user_id: int
+    brand_ids: frozenset[int]
+
+
+def _shown(partner_code: str, now) -> tuple[Shown | None, int]:
+    partner = partner_by_code(db.session, partner_code)
+    if partner is None:
+        return None, 1
+    storefront = storefront_of(db.session, partner.user_id)
+    picked = shown_products(db.session, storefront) if storefront is not None else []
+    if picked:
+        grid = grid_freshness(db.session, now=now, product_ids={product.id for product in picked})
+        brand_ids = frozenset(product.brand_id for product in picked)
+    else:
+        grid = grid_freshness(db.session, now=now, brand_id=partner.brand_id)
+        brand_ids = frozenset({partner.brand_id})
+    # The picks' order and the owner's title and intro move updated_at; the owner's partner rows decide
+    # which brands' picks are shown at all.
+    owner = (partner.id, partner.status, storefront.updated_at if storefront else None, grid.fingerprint)
+    return Shown(repr(owner), partner.user_id, brand_ids), grid.max_seconds
+
+
+def _visit(user_id: int, brand_ids: set[int], now) -> None:
     if not touch_allowed():
         return
-    codes = {p.brand_id: p.code for p in partners_of_user(db.session, partner.user_id) if p.status == "active"}
+    codes = {p.brand_id: p.code for p in partners_of_user(db.session, user_id) if p.status == "active"}
     for brand_id in sorted(brand_ids):
         if brand_id in codes:
             record_visit(db.session, brand_id=brand_id, partner_code=codes[brand_id], channel="storefront",

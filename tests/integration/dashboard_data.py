@@ -69,7 +69,7 @@ def share(session, line, role, *, partner=None, store=None, ratio_bp=1000, statu
     row = CommissionShare(brand_id=line.order.brand_id, order_id=line.order_id, line_id=line.id, role=role,
                           partner_id=partner.id if partner else None, store_id=store.id if store else None,
                           ratio_bp=ratio_bp, base_fen=line.total_fen, amount_fen=amount, reversed_fen=reversed_fen,
-                          status=status)
+                          status=status, order_created_at=line.order.created_at)
     session.add(row)
     session.flush()
     if accrue and status in ("pending", "available"):

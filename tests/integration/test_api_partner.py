@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from mall.commission.models import Withdrawal
 from mall.jobs.settle import settle_due
+from tests.integration import dashboard_data as data
 from tests.integration.api_support import World, bearer, buy_and_pay, personal_token
 from tests.integration.commission_support import T0, days
 
@@ -138,3 +139,39 @@ def test_a_product_link_carries_a_poster_url_that_serves_the_partners_poster(cli
     assert client.get(url.removeprefix("http://localhost")).status_code == 401  # the token, never a cookie
     other = get(client, world, "/posters/products/NOSUCH1")
     assert other.status_code == 404 and other.mimetype == "application/problem+json"
+
+
+def test_orders_page_by_keyset_cursor_newest_first_without_gaps_or_repeats(client, world, db):
+    # Ties on the order's time straddle the page boundary (20 a page): the id breaks them.
+    made = []
+    for n in range(45):
+        row = data.order(db.session, world.product, created_at=T0 - days(n // 4))
+        data.attribution(db.session, row, sharer=world.sharer)
+        data.share(db.session, row.lines[0], "level1", partner=world.sharer)
+        made.append((row.created_at, row.id, row.number))
+    expected = [number for _at, _id, number in sorted(made, reverse=True)]
+    seen, sizes, after = [], [], None
+    while True:
+        page = get(client, world, "/orders", query_string={"after": after} if after else {}).get_json()
+        seen += [card["number"] for card in page["items"]]
+        sizes.append(len(page["items"]))
+        after = page["next"]
+        if after is None:
+            break
+    assert seen == expected and sizes == [20, 20, 5]
+
+
+@pytest.mark.parametrize("cursor", ["abc", "2026-13-01T00:00:00_1", "x" * 100, "2026-01-01T00:00:00_x"])
+def test_an_orders_cursor_the_api_never_gave_is_refused(client, world, cursor):
+    response = get(client, world, "/orders", query_string={"after": cursor})
+    assert response.status_code == 422
+
+
+def test_the_orders_cursor_is_documented(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/partner/brands/{brand}/orders"]["get"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["after"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert "next" in schema["properties"] and "page" not in schema["properties"]

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from mall.clock import utcnow
 from tests.integration import dashboard_data as data
@@ -210,3 +211,38 @@ def test_csv_cells_cannot_become_formulas(world, db, client, make):
     data.share(db.session, row.lines[0], "level1", partner=world.alice)
     text = client.get("/partner/orders.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text and "'=1+1" in text
+
+
+def test_csv_lists_every_share_of_a_picked_order_in_file_order_from_one_query(world, db, client):
+    now = utcnow()
+    older = world.sale(created_at=now - timedelta(days=2))
+    newer = data.order(db.session, world.product, extra=((world.product, 2),), created_at=now - timedelta(days=1))
+    data.attribution(db.session, newer, sharer=world.alice)
+    data.share(db.session, newer.lines[1], "level1", partner=world.alice, status="available")
+    data.share(db.session, newer.lines[0], "level1", partner=world.alice, reversed_fen=500)
+    data.share(db.session, newer.lines[0], "guide", partner=world.alice, ratio_bp=300)
+    data.share(db.session, newer.lines[0], "level2", partner=world.bob, ratio_bp=500)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        text = client.get("/partner/orders.csv?status=available", headers=EN).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    # The available share picks the order; every share of Alice's in it is listed, line by line, none of Bob's.
+    assert [(r["Order"], r["Quantity"], r["Role"], r["Status"], r["Reversed (yuan)"]) for r in rows] == [
+        (newer.number, "1", "Level 1 (sharer)", "Pending", "5.00"),
+        (newer.number, "1", "Shop guide", "Pending", "0.00"),
+        (newer.number, "2", "Level 1 (sharer)", "Available", "0.00")]
+    assert rows[1]["Ratio"] == "3%" and rows[1]["Commission (yuan)"] == "5.97" and rows[2]["Line total (yuan)"] == "398.00"
+    assert older.number not in text
+    assert len([s for s in statements if "FROM commission_shares" in s]) == 1
+
+
+def test_csv_of_an_order_without_attribution_leaves_why_empty(world, db, client):
+    row = data.order(db.session, world.product)
+    data.share(db.session, row.lines[0], "level1", partner=world.alice)
+    rows = list(csv.DictReader(io.StringIO(client.get("/partner/orders.csv", headers=EN).get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    assert [(r["Order"], r["Why"], r["Channel"], r["Binding mode"]) for r in rows] == [(row.number, "", "", "")]

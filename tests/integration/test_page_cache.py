@@ -223,3 +223,20 @@ def test_a_guides_store_preselected_for_one_visitor_is_not_shared(cached, app, m
     assert f'<option value="{theirs.id}" selected>' in html_of(guided, product)
     assert f'<option value="{theirs.id}" selected>' not in html_of(plain, product)
     assert f'<option value="{theirs.id}" selected>' in html_of(guided, product)
+
+
+def test_a_visitors_remembered_guide_store_is_forgotten_when_they_tap_a_guides_link(cached, app, make, db):
+    from mall.accounts.models import Role
+    from tests.integration.referral_data import partner
+
+    brand = make.brand()
+    make.store(brand, name="Jing'an")
+    theirs = make.store(brand, name="Xuhui")
+    sharer = partner(make, brand, name="Li Lei")
+    guide = partner(make, brand, user=make.user(Role.GUIDE, store=theirs, name="Guide Gao"))
+    product = make.product(brand)
+    visitor = app.test_client()
+    visitor.get(f"/p/{product.code}/{sharer.code}")  # a plain sharer: no store to offer first
+    assert f'<option value="{theirs.id}" selected>' not in html_of(visitor, product)
+    visitor.get(f"/p/{product.code}/{guide.code}")
+    assert f'<option value="{theirs.id}" selected>' in html_of(visitor, product)

@@ -1,6 +1,6 @@
 import pytest
 
-from mall.money import format_fen, parse_yuan
+from mall.money import format_fen, parse_yuan, yuan, yuan_text
 
 
 @pytest.mark.parametrize("text, fen", [
@@ -31,3 +31,8 @@ def test_formatting_is_remembered_per_amount_and_locale():
     assert format_fen(-5, "zh_CN") == "-¥0.05"
     info = format_fen.cache_info()
     assert (info.hits, info.misses) == (1, 2)
+
+
+@pytest.mark.parametrize("fen", [0, 1, 5, 99, 100, 1990, 39800, 123456789, -5, -100, -12345])
+def test_yuan_text_is_the_decimal_yuan_as_text(fen):
+    assert yuan_text(fen) == str(yuan(fen))

@@ -1,8 +1,9 @@
 """Partner schemas: memberships, share links, balances, ledger, orders with shares, team, withdrawals."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from mall.api.fields import Cursor, Fen, Id, Limit, UtcDateTime
 from mall.api.schemas.common import PageOut
+from mall.partner.pages import parse_cursor
 
 
 class MembershipOut(Schema):
@@ -95,10 +96,22 @@ class PageQuery(Schema):
     page = fields.Integer(validate=validate.Range(1, 10_000), load_default=1)
 
 
+def _order_cursor(text: str) -> None:
+    if parse_cursor(text) is None:
+        raise ValidationError("Not a cursor this API gave out.")
+
+
+class OrderCursorQuery(Schema):
+    after = fields.String(validate=_order_cursor, load_default=None, metadata={
+        "description": "`next` of the previous page (older orders follow); omit for the newest orders"})
+
+
 class AttributedOrdersOut(Schema):
-    page = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
+    """One page of orders, newest first, by keyset: any page costs what the first costs."""
+
     items = fields.List(fields.Nested(AttributedOrderOut), required=True)
+    next = fields.String(allow_none=True, required=True, metadata={
+        "description": "pass as `after` for the next, older page; null on the last page"})
 
 
 class MemberOut(Schema):
