@@ -56,6 +56,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     api.init_errors(app)  # after the pages' error handlers, which it keeps for everything outside /api/
     referral_hooks.register(app)
     templating.register(app)
+    from mall import page_cache
+
+    page_cache.watch_changes()  # a commit that changes what pages show renews their fingerprints everywhere
     from mall.live import share as live_share
 
     live_share.register(app)  # the share centre's live-rooms section, without referral importing live

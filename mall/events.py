@@ -17,6 +17,7 @@ from uuid import uuid4
 
 Subscriber = Callable[[Any, "DomainEvent"], None]
 _subscribers: dict[type, list[Subscriber]] = defaultdict(list)
+_batch_forms: dict[Subscriber, Callable] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +67,20 @@ def subscribe(*event_types: type[DomainEvent]) -> Callable[[Subscriber], Subscri
     return register
 
 
+def batch_form(subscriber: Subscriber) -> Callable[[Callable], Callable]:
+    """Decorator: fn(session, events) does for a list of events what `subscriber` does for each, in one go.
+
+    publish_many hands it the whole list (the outbox writes a job's thousands of rows in one INSERT); a
+    subscriber without a batch form still hears each event alone.
+    """
+
+    def register(fn: Callable[[Any, list["DomainEvent"]], None]) -> Callable:
+        _batch_forms[subscriber] = fn
+        return fn
+
+    return register
+
+
 def unsubscribe(event_type: type[DomainEvent], fn: Subscriber) -> None:
     if fn in _subscribers.get(event_type, ()):
         _subscribers[event_type].remove(fn)
@@ -80,3 +95,20 @@ def publish(session, event: DomainEvent) -> None:
     for event_type in reversed(type(event).__mro__):
         for fn in list(_subscribers.get(event_type, ())):
             fn(session, event)
+
+
+def publish_many(session, events: list[DomainEvent]) -> None:
+    """publish() for many events of one type (a job's batch): each subscriber takes them all, in their order,
+    before the next subscriber; one with a batch form takes them in one call."""
+    if not events:
+        return
+    event_type = type(events[0])
+    if any(type(event) is not event_type for event in events):
+        raise TypeError("publish_many takes events of one type")
+    for base in reversed(event_type.__mro__):
+        for fn in list(_subscribers.get(base, ())):
+            if fn in _batch_forms:
+                _batch_forms[fn](session, events)
+            else:
+                for event in events:
+                    fn(session, event)

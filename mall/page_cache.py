@@ -15,24 +15,29 @@ depend on (every shown SKU's prices and in-stock flag, which products are publis
 runs; a room's state, pin and shelf). A version counter bumped by every change would need a table of its own
 and every writer (admin forms, the API, CSV imports, checkout's stock UPDATE, refunds putting stock back) to
 remember to bump it; a fingerprint of the rows themselves cannot be forgotten by a new writer. Its query is
-remembered per process for PAGE_FRESHNESS_SECONDS (1 s): a change made on another worker shows within that
-second; a promotion's end is exact, because a remembered fingerprint never outlives the earliest end among
-the promotions it saw running (and a stored page never outlives it either). The rest (titles, exact stock
-counts, recent orders, a room's viewer count and ticker) is at most PAGE_CACHE_SECONDS (3 s) old, the "few
-seconds" the issue allows. What must be exact on every request is read on every request: a room's state and
-pin (its row is read anyway for the viewer's heartbeat), and every touch and heartbeat is still written.
+remembered per process for PAGE_FRESHNESS_SECONDS (1 s), and only while no row that pages show changed since:
+every commit that wrote one replaces a token in the shared cache (GENERATION_KEY below), so with Redis a saved
+price is on every host's next page, and the saving process forgets at once in any case. A promotion's end is
+exact, because a remembered fingerprint never outlives the earliest end among the promotions it saw running
+(and a stored page never outlives it either). The rest (titles, exact stock counts, recent orders, a room's
+viewer count and ticker) is at most PAGE_CACHE_SECONDS (3 s) old, the "few seconds" the issue allows. A room's
+state and pin are remembered like a fingerprint (replaced by every start, pin and end), and every touch and
+heartbeat is still written.
 """
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, get_flashed_messages, request, session
+from flask import current_app, get_flashed_messages, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from mall.extensions import cache
 
@@ -89,6 +94,7 @@ def cached(key: str, slots: tuple[Slot, ...] = (CSRF_TOKEN,)) -> str | None:
 class Remembered:
     value: object
     until: datetime
+    generation: object
 
 
 _remembered: dict[str, Remembered] = {}
@@ -99,18 +105,63 @@ MAX_REMEMBERED = 5000
 
 def remembered(key: str, now: datetime, compute: Callable[[], tuple[object, int]]) -> object:
     """compute()'s value, remembered in this process for PAGE_FRESHNESS_SECONDS or the seconds compute()
-    says it holds (a promotion's end), whichever is shorter. compute returns (value, seconds it holds)."""
+    says it holds (a promotion's end), whichever is shorter, and only while no page's rows changed since.
+    compute returns (value, seconds it holds)."""
     limit = current_app.config["PAGE_FRESHNESS_SECONDS"]
     found = _remembered.get(key)
-    if found is not None and now < found.until:
+    generation = _generation() if limit > 0 else None
+    if found is not None and now < found.until and found.generation == generation:
         return found.value
     value, holds = compute()
     if limit > 0:
         with _remembered_lock:
             if len(_remembered) >= MAX_REMEMBERED:
                 _remembered.clear()
-            _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)))
+            _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)), generation)
     return value
+
+
+# What the pages show changed: a token in the shared cache, replaced after every commit that wrote a row of a
+# model marked `__shown_on_pages__` (products, SKUs and their prices, brands, storefronts, rooms and shelves...).
+# Every process compares it with the one its fingerprints were taken under, so with Redis a price saved on one
+# host is on every host's next page; with the in-memory cache the saving process forgets at once and the others
+# within PAGE_FRESHNESS_SECONDS. Rows written by plain UPDATE statements (checkout's and refunds' stock) do not
+# replace it: stock may be a second old.
+GENERATION_KEY = "page:generation"
+
+
+def _generation() -> object:
+    try:
+        return cache.get(GENERATION_KEY)
+    except (RedisError, OSError):
+        log.warning("page cache unreachable; fingerprints are not reused", exc_info=True)
+        return object()  # equal to nothing remembered: every fingerprint is asked again
+
+
+def _note_shown_rows(session, _flush_context) -> None:
+    if any(getattr(type(row), "__shown_on_pages__", False) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info["pages_changed"] = True
+
+
+def _after_commit(session) -> None:
+    if session.info.pop("pages_changed", False) and has_app_context():
+        forget()
+        try:
+            cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=0)
+        except (RedisError, OSError):
+            log.warning("page cache unreachable; other processes see the change within the second", exc_info=True)
+
+
+def _after_rollback(session) -> None:
+    session.info.pop("pages_changed", None)
+
+
+def watch_changes() -> None:
+    """Listen to every session's flushes and commits (once per process)."""
+    if not event.contains(Session, "after_flush", _note_shown_rows):
+        event.listen(Session, "after_flush", _note_shown_rows)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
 
 
 def forget() -> None:

@@ -10,6 +10,7 @@ from mall.extensions import db
 
 
 class Brand(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "brands"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,6 +23,7 @@ class Brand(db.Model):
 
 
 class Store(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "stores"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +39,7 @@ class Store(db.Model):
 
 
 class Product(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "products"
     __table_args__ = (Index("ix_products_brand_published", "brand_id", "published"),)
 
@@ -58,6 +61,7 @@ class Product(db.Model):
 
 
 class Sku(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "skus"
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
@@ -79,6 +83,7 @@ class Sku(db.Model):
 
 
 class ProductImage(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "product_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -127,6 +127,13 @@ def lock(session, accounts: list[Account]) -> None:
         session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(*_LOCK_ORDER).with_for_update())
 
 
+def lock_ids(session, ids) -> None:
+    """Row-lock, in lock_order, the accounts whose ids a one-column SELECT gives: lock() for set-based moves."""
+    if session.get_bind().dialect.name == "sqlite":
+        return  # one writer at a time: the transaction's write lock (BEGIN IMMEDIATE) already covers every row
+    session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(*_LOCK_ORDER).with_for_update()).all()
+
+
 def balance(session, acct: Account, *, for_update: bool = False) -> int:
     """The cached balance read from the database (never a stale ORM value); lock it for a decision."""
     query = select(Account.balance_fen).where(Account.id == acct.id)

@@ -1,22 +1,71 @@
 """Settlement: pending commission of an order past the brand's freeze becomes available (mall.jobs.settle runs it).
 
-Safe on several hosts at once: each share is claimed by one conditional UPDATE of its status and each
-settlement posts under a unique key. Nothing here commits: the job commits per order.
+Set-based: a batch is a range of a brand's due orders (by order id), and its shares move pending -> available
+in a handful of INSERT ... SELECT / UPDATE statements, whatever the number of shares: 1.3 million shares took
+90 s of CPU on SQLite instead of hours (bench/RESULTS.md). The books come out exactly as posting each share alone would leave them (the test
+tests/integration/test_settlement_batches.py keeps that per-share path as its reference): one ledger
+transaction per share under the key "settlement:<share id>", a pending leg, a debt leg paying off what the
+beneficiary owes the brand (shares in order of order id, then share id, as one by one) and an available leg.
+
+Safe on several hosts at once: the shares are claimed by row locks (PostgreSQL: FOR UPDATE SKIP LOCKED, so a
+second host takes other shares instead of waiting; SQLite has one writer at a time) and re-checked pending
+under the lock; the accounts are locked in the ledger's lock_order before their balances are read; every key
+is unique. Nothing here commits: the job commits per batch.
 """
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.schema import CreateTable
 
 from mall.commission.events import CommissionSettled
-from mall.commission.ledger import AVAILABLE, DEBT, PENDING, SETTLEMENT, balance, owner_account, post
-from mall.commission.models import CommissionShare
-from mall.commission.owners import beneficiary, lock_for
-from mall.events import publish
+from mall.commission.ledger import AVAILABLE, DEBT, PENDING, SETTLEMENT, LedgerError, lock_ids
+from mall.commission.models import Account, CommissionShare, LedgerEntry, LedgerTransaction
+from mall.events import publish_many
 from mall.orders.models import Order, OrderStatus, Refund, RefundStatus
 
-BATCH = 200
+# About 70,000 shares: the statements and the commit are amortised over many shares (measured on SQLite: at
+# 10,000 orders the commits alone were a tenth of the time); on PostgreSQL the batch's rows stay locked ~1 s.
+BATCH_ORDERS = 25_000
 # A refund not yet decided, or approved and waiting for the provider, holds the order's commission.
 OPEN_REFUND = (RefundStatus.REQUESTED, RefundStatus.APPROVED)
+
+# The batch's shares, per connection (a temporary table): what each statement below reads instead of re-joining
+# orders and accounts. amount is what is left to settle; owed what the beneficiary owes the brand (debt).
+_work = MetaData()
+SETTLING = Table(
+    "settling_shares", _work,
+    Column("share_id", BigInteger, primary_key=True), Column("order_id", BigInteger, nullable=False),
+    Column("owner_kind", String(8), nullable=False), Column("owner_id", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False), Column("owed", BigInteger, nullable=False, default=0),
+    Column("to_debt", BigInteger, nullable=False, default=0), Column("tx_id", BigInteger),
+    Column("pending_id", BigInteger), Column("available_id", BigInteger), Column("debt_id", BigInteger),
+    prefixes=["TEMPORARY"])
+S = SETTLING.c
+
+
+@dataclass(frozen=True)
+class Settled:
+    shares: int
+    orders: int
 
 
 def settling_brands(session) -> list[int]:
@@ -25,49 +74,140 @@ def settling_brands(session) -> list[int]:
                                                         _has_pending_share()).distinct()).all()
 
 
-def settle_order(session, order_id: int, *, now: datetime) -> int:
-    """Settle each pending share of one order (does not commit); shares another host claimed are skipped."""
-    # The row lock makes a second host wait here and then see the shares already available.
-    shares = session.scalars(select(CommissionShare).where(CommissionShare.order_id == order_id,
-                                                           CommissionShare.status == "pending")
-                             .order_by(CommissionShare.id).with_for_update()
-                             .execution_options(populate_existing=True)).all()
-    claimed = [share for share in shares if session.execute(
-        update(CommissionShare).where(CommissionShare.id == share.id, CommissionShare.status == "pending")
-        .values(status="available")).rowcount == 1]
-    lock_for(session, claimed)
-    amount = sum(_post_settlement(session, share, now=now) for share in claimed)
-    if claimed:
-        publish(session, CommissionSettled(order_id=order_id, brand_id=claimed[0].brand_id, shares=len(claimed),
-                                           amount_fen=amount, now=now))
-    return len(claimed)
-
-
-def _post_settlement(session, share: CommissionShare, *, now: datetime) -> int:
-    """Pending -> available, first paying off any debt the beneficiary owes the brand; returns the fen settled."""
-    amount = share.amount_fen - share.reversed_fen
-    if amount <= 0:
-        return 0
-    owner = beneficiary(share)
-    debt = owner_account(session, owner, DEBT)
-    to_debt = min(amount, -balance(session, debt))
-    entries = [(owner_account(session, owner, PENDING), -amount, share.id), (debt, to_debt, share.id),
-               (owner_account(session, owner, AVAILABLE), amount - to_debt, share.id)]
-    post(session, key=f"settlement:{share.id}", kind=SETTLEMENT, brand_id=share.brand_id, entries=entries,
-         order_id=share.order_id, now=now)
-    return amount
-
-
 def _has_pending_share():
     return exists().where(CommissionShare.order_id == Order.id, CommissionShare.status == "pending")
 
 
-def due_orders(brand_id: int, cutoff: datetime, skipped: set[int]):
-    """The next batch of the brand's orders completed before `cutoff` with pending commission and no open refund."""
+def _due(brand_id: int, cutoff: datetime, after: int, upto: int | None = None) -> list:
+    """The rule: the brand's orders completed by `cutoff` with no open refund (ids in (after, upto])."""
     open_refund = exists().where(Refund.order_id == Order.id, Refund.status.in_(OPEN_REFUND))
-    query = (select(Order.id).where(Order.brand_id == brand_id, Order.status == OrderStatus.COMPLETED,
-                                    Order.completed_at <= cutoff, _has_pending_share(), ~open_refund)
-             .order_by(Order.id).limit(BATCH))
-    if skipped:
-        query = query.where(Order.id.not_in(skipped))
-    return query
+    conditions = [Order.brand_id == brand_id, Order.status == OrderStatus.COMPLETED, Order.completed_at <= cutoff,
+                  Order.id > after, ~open_refund]
+    return conditions + ([Order.id <= upto] if upto is not None else [])
+
+
+def next_range_end(session, brand_id: int, cutoff: datetime, after: int, *, orders: int | None = None) -> int | None:
+    """The id ending the next batch: the `orders`-th due order with pending commission after `after` (None: done)."""
+    ids = (select(Order.id).where(*_due(brand_id, cutoff, after), _has_pending_share())
+           .order_by(Order.id).limit(orders or BATCH_ORDERS).subquery())
+    return session.scalar(select(func.max(ids.c.id)))
+
+
+def due_order_ids(session, brand_id: int, cutoff: datetime, after: int, upto: int) -> list[int]:
+    """Each due order with pending commission in (after, upto], for settling a refused batch one order at a time."""
+    return session.scalars(select(Order.id).where(*_due(brand_id, cutoff, after, upto), _has_pending_share())
+                           .order_by(Order.id)).all()
+
+
+def settle_range(session, brand_id: int, cutoff: datetime, after: int, upto: int, *, now: datetime) -> Settled:
+    """Settle the pending shares of the brand's due orders with ids in (after, upto] (does not commit).
+
+    Raises LedgerError, leaving nothing changed, if the books refuse it (an asset would go negative).
+    """
+    savepoint = session.begin_nested()
+    try:
+        settled = _settle(session, brand_id, cutoff, after, upto, now=now)
+        savepoint.commit()
+    except IntegrityError as exc:  # a CHECK refused a negative asset, or a key was posted already
+        savepoint.rollback()
+        raise LedgerError(f"settling orders {after + 1}..{upto} of brand {brand_id}: {exc.orig}") from exc
+    except BaseException:
+        savepoint.rollback()
+        raise
+    return settled
+
+
+def _settle(session, brand_id: int, cutoff: datetime, after: int, upto: int, *, now: datetime) -> Settled:
+    session.execute(CreateTable(SETTLING, if_not_exists=True))
+    session.execute(delete(SETTLING))
+    claimed = _claim(session, brand_id, cutoff, after, upto)
+    if not claimed:
+        return Settled(0, 0)
+    _find_accounts(session, brand_id)
+    lock_ids(session, union_all(select(S.pending_id), select(S.available_id), select(S.debt_id.label("pending_id"))
+                                .where(S.debt_id.is_not(None))))
+    _split_debt(session)
+    moved = session.execute(update(CommissionShare).where(CommissionShare.id.in_(select(S.share_id)),
+                                                          CommissionShare.status == "pending")
+                            .values(status="available").execution_options(synchronize_session=False)).rowcount
+    if moved != claimed:  # the claim's locks make this impossible; refuse rather than post twice
+        raise LedgerError(f"settling orders {after + 1}..{upto}: {claimed} shares claimed, {moved} still pending")
+    _post(session, brand_id, now=now)
+    return Settled(claimed, _publish(session, brand_id, now=now))
+
+
+def _claim(session, brand_id: int, cutoff: datetime, after: int, upto: int) -> int:
+    share = CommissionShare
+    pending = (select(share.id, share.order_id,
+                      case((share.partner_id.is_not(None), "partner"), else_="store"),
+                      func.coalesce(share.partner_id, share.store_id), share.amount_fen - share.reversed_fen)
+               .join(Order, Order.id == share.order_id)
+               .where(share.status == "pending", *_due(brand_id, cutoff, after, upto))
+               # A share another host holds is its to settle: skip it rather than wait and find it settled.
+               .with_for_update(of=share, skip_locked=True))
+    session.execute(SETTLING.insert().from_select(["share_id", "order_id", "owner_kind", "owner_id", "amount"],
+                                                  pending))
+    return session.scalar(select(func.count()).select_from(SETTLING))
+
+
+def _find_accounts(session, brand_id: int) -> None:
+    """Each beneficiary's pending, available and debt account; available is created on first settlement."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    owners = select(literal(brand_id), S.owner_kind, S.owner_id, literal(AVAILABLE), literal(0)).where(S.amount > 0)
+    # Another host may create the same account meanwhile: the unique (brand, owner, kind) keeps one.
+    session.execute(dialect.insert(Account).from_select(
+        ["brand_id", "owner_kind", "owner_id", "kind", "balance_fen"], owners.distinct()).on_conflict_do_nothing())
+    for column, kind in (("pending_id", PENDING), ("available_id", AVAILABLE), ("debt_id", DEBT)):
+        found = select(Account.id).where(Account.brand_id == brand_id, Account.owner_kind == S.owner_kind,
+                                         Account.owner_id == S.owner_id, Account.kind == kind).scalar_subquery()
+        session.execute(update(SETTLING).values({column: found}))
+
+
+def _split_debt(session) -> None:
+    """What of each share pays off debt: the beneficiary's debt is consumed share by share, in order."""
+    owes = select(-Account.balance_fen).where(Account.id == S.debt_id, Account.balance_fen < 0).scalar_subquery()
+    session.execute(update(SETTLING).where(S.debt_id.is_not(None), S.amount > 0).values(owed=func.coalesce(owes, 0)))
+    before = (func.sum(S.amount).over(partition_by=(S.owner_kind, S.owner_id), order_by=(S.order_id, S.share_id))
+              - S.amount)
+    queue = select(S.share_id.label("share_id"), before.label("before")).where(S.owed > 0, S.amount > 0).subquery()
+    left = S.owed - queue.c.before
+    session.execute(update(SETTLING).where(S.share_id == queue.c.share_id).values(
+        to_debt=case((left >= S.amount, S.amount), (left > 0, left), else_=0)))
+
+
+def _post(session, brand_id: int, *, now: datetime) -> None:
+    """One balanced transaction per share, its legs, and each account's balance moved by one aggregated UPDATE."""
+    key = literal("settlement:") + cast(S.share_id, String)
+    session.execute(LedgerTransaction.__table__.insert().from_select(
+        ["brand_id", "key", "kind", "order_id", "created_at"],
+        select(literal(brand_id), key, literal(SETTLEMENT), S.order_id, literal(now, DateTime))
+        .where(S.amount > 0).order_by(S.share_id)))
+    session.execute(update(SETTLING).where(S.amount > 0).values(
+        tx_id=select(LedgerTransaction.id).where(LedgerTransaction.key == key).scalar_subquery()))
+    legs = union_all(
+        select(S.tx_id, S.pending_id.label("account_id"), S.share_id, (-S.amount).label("fen")).where(S.amount > 0),
+        select(S.tx_id, S.debt_id, S.share_id, S.to_debt).where(S.to_debt > 0),
+        select(S.tx_id, S.available_id, S.share_id, S.amount - S.to_debt).where(S.amount > S.to_debt)).subquery()
+    session.execute(LedgerEntry.__table__.insert().from_select(
+        ["transaction_id", "account_id", "share_id", "amount_fen"],
+        select(legs.c.tx_id, legs.c.account_id, legs.c.share_id, legs.c.fen)))
+    deltas = (select(legs.c.account_id, func.sum(legs.c.fen).label("fen")).group_by(legs.c.account_id).subquery())
+    accounts = Account.__table__
+    # The rows were locked in lock_order (_settle); this one statement then moves every balance of the batch.
+    session.execute(update(accounts).where(accounts.c.id == deltas.c.account_id)
+                    .values(balance_fen=accounts.c.balance_fen + deltas.c.fen))
+
+
+def _publish(session, brand_id: int, *, now: datetime) -> int:
+    """One CommissionSettled per order, as before: the event is public (webhooks), keyed and ordered per order.
+
+    Per order, not per batch, because its subscribers need it so: the outbox keeps it for the brand's webhook
+    endpoints, whose payload and delivery order are per order (mall.webhooks.topics.sequence_key). Made cheap
+    instead: published together (publish_many), so the outbox writes the batch's rows in one INSERT.
+    """
+    settled = case((S.amount > 0, S.amount), else_=0)
+    rows = session.execute(select(S.order_id, func.count(), func.sum(settled)).group_by(S.order_id)
+                           .order_by(S.order_id)).all()
+    publish_many(session, [CommissionSettled(order_id=order_id, brand_id=brand_id, shares=shares,
+                                             amount_fen=int(amount), now=now) for order_id, shares, amount in rows])
+    return len(rows)

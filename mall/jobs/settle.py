@@ -1,8 +1,9 @@
 """`flask mall settle`: complete shipped orders, then settle the commission that has passed the freeze.
 
 Safe on several hosts at once: each order is completed through the state machine's conditional UPDATE,
-each share is claimed by a conditional UPDATE of its status, and each settlement posts under a unique key.
-Work is committed per order, so a crash loses at most the order in hand and the next run picks it up.
+each share is claimed under a row lock (mall.commission.settlement), and each settlement posts under a unique
+key. Settlement is committed per batch of orders, so a crash loses at most the batch in hand and the next run
+picks it up.
 """
 import logging
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from mall.commission.ledger import LedgerError
 from mall.commission.settings import settings_for
-from mall.commission.settlement import due_orders, settle_order, settling_brands
+from mall.commission.settlement import due_order_ids, next_range_end, settle_range, settling_brands
 from mall.events import Actor
 from mall.orders import states
 from mall.orders.models import Order, OrderStatus
@@ -47,19 +48,32 @@ def settle_due(session, *, now: datetime) -> int:
     """
     freeze = {brand_id: settings_for(session, brand_id).freeze_days for brand_id in settling_brands(session)}
     commit(session)
-    settled, skipped = 0, set()
+    settled = 0
     for brand_id, days in freeze.items():
-        while True:
-            order_ids = session.scalars(due_orders(brand_id, now - timedelta(days=days), skipped)).all()
-            commit(session)  # end the read: each order settles in its own short transaction
-            if not order_ids:
-                break
-            for order_id in order_ids:
-                try:
-                    settled += settle_order(session, order_id, now=now)
-                    commit(session)
-                except LedgerError:  # books that refuse the settlement: leave it for `flask mall audit`
-                    rollback(session)
-                    log.exception("settling order %s failed", order_id)
-                    skipped.add(order_id)
+        cutoff, after = now - timedelta(days=days), 0
+        while (upto := next_range_end(session, brand_id, cutoff, after)) is not None:
+            try:
+                settled += settle_range(session, brand_id, cutoff, after, upto, now=now).shares
+                commit(session)
+            except LedgerError:  # books that refuse a batch: settle its orders one by one, leaving the refused
+                rollback(session)
+                log.exception("settling orders %s..%s of brand %s failed; retrying them one by one",
+                              after + 1, upto, brand_id)
+                settled += _one_by_one(session, brand_id, cutoff, after, upto, now=now)
+            after = upto
+        commit(session)  # end the look-up that found nothing more
+    return settled
+
+
+def _one_by_one(session, brand_id: int, cutoff: datetime, after: int, upto: int, *, now: datetime) -> int:
+    """Each order of a refused batch in its own transaction; one the books refuse is left for `flask mall audit`."""
+    settled, order_ids = 0, due_order_ids(session, brand_id, cutoff, after, upto)
+    commit(session)
+    for order_id in order_ids:
+        try:
+            settled += settle_range(session, brand_id, cutoff, order_id - 1, order_id, now=now).shares
+            commit(session)
+        except LedgerError:
+            rollback(session)
+            log.exception("settling order %s failed", order_id)
     return settled

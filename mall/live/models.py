@@ -22,6 +22,7 @@ class StreamKind(StrEnum):
 
 
 class LiveRoom(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "live_rooms"
     __table_args__ = (
         CheckConstraint("state IN ('scheduled','live','ended')", name="state_known"),
@@ -67,6 +68,7 @@ class LiveRoom(db.Model):
 
 class ShelfItem(db.Model):
     """One SKU on a room's shelf, in order, with the room's own price (直播专享价) if it has one."""
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
 
     __tablename__ = "live_shelf_items"
     __table_args__ = (

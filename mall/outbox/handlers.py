@@ -6,6 +6,8 @@
 - record(session, payload, outcome, now): books the outcome, in the transaction that marks the row delivered.
   A handler registered with wants_row=True gets the row's id, topic and time as well (row=OutboxRow): the
   webhook fan-out keys its deliveries by the event's id.
+- record_many(session, [(payload, row)], now), optional, for a handler with nothing outside to call: books many
+  rows at once (a settlement batch writes thousands), in the transaction that marks them delivered.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,10 +26,11 @@ class Handler:
     execute: Callable[[object, dict], dict]
     record: Callable[..., None]
     wants_row: bool = False
+    record_many: Callable[..., None] | None = None
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def handles(topic: str, *, execute, record, wants_row: bool = False) -> None:
-    HANDLERS[topic] = Handler(execute=execute, record=record, wants_row=wants_row)
+def handles(topic: str, *, execute, record, wants_row: bool = False, record_many=None) -> None:
+    HANDLERS[topic] = Handler(execute=execute, record=record, wants_row=wants_row, record_many=record_many)

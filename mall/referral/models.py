@@ -10,6 +10,7 @@ from mall.extensions import db
 
 class Partner(db.Model):
     """A user's membership as a sharer of one brand; guides are partners who work in a store."""
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
 
     __tablename__ = "partners"
     __table_args__ = (

@@ -13,6 +13,7 @@ INTRO_MAX = 300
 
 
 class Storefront(db.Model):
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
     __tablename__ = "storefronts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +28,7 @@ class Storefront(db.Model):
 
 class StorefrontPick(db.Model):
     """A product in a storefront; the product keeps its brand's price and split, the pick only places it."""
+    __shown_on_pages__ = True  # a commit that writes one renews the pages' fingerprints (mall.page_cache)
 
     __tablename__ = "storefront_picks"
     # Picking twice (a double tap, two tabs) is one pick: the database refuses the second row.

@@ -39,5 +39,15 @@ def fan_out(session, payload: dict, outcome: dict, now, *, row: OutboxRow) -> No
             continue  # fanned out already
 
 
+def fan_out_many(session, rows: list[tuple[dict, OutboxRow]], now) -> None:
+    """fan_out for many rows (a settlement batch's thousands): one look-up finds the brands that have endpoints."""
+    brand_ids = {payload.get("brand_id") for payload, _ in rows} - {None}
+    listening = set(session.scalars(select(WebhookEndpoint.brand_id).where(WebhookEndpoint.brand_id.in_(brand_ids),
+                                                                           WebhookEndpoint.active.is_(True))))
+    for payload, row in rows:
+        if payload.get("brand_id") in listening:
+            fan_out(session, payload, {}, now, row=row)
+
+
 for _topic in TOPICS:
-    handles(_topic, execute=_nothing_outside, record=fan_out, wants_row=True)
+    handles(_topic, execute=_nothing_outside, record=fan_out, wants_row=True, record_many=fan_out_many)

@@ -240,3 +240,31 @@ def test_a_visitors_remembered_guide_store_is_forgotten_when_they_tap_a_guides_l
     assert f'<option value="{theirs.id}" selected>' not in html_of(visitor, product)
     visitor.get(f"/p/{product.code}/{guide.code}")
     assert f'<option value="{theirs.id}" selected>' in html_of(visitor, product)
+
+
+def test_a_price_saved_on_one_host_renews_the_fingerprints_of_every_host(app, make, db):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as err:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {err}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    from mall import page_cache
+    from mall.extensions import db as database
+
+    one, prefix = _redis_app(app, REDIS_URL)
+    two = create_app({**one.config})
+    product = make.product(skus=(("Default", 9900, 10),))
+    try:
+        with two.app_context():
+            seen_by_two = cache.get(page_cache.GENERATION_KEY)
+        with one.app_context():
+            database.session.get(Sku, product.skus[0].id).price_fen = 8800
+            database.session.commit()
+            renewed = cache.get(page_cache.GENERATION_KEY)
+        with two.app_context():
+            assert cache.get(page_cache.GENERATION_KEY) == renewed != seen_by_two
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
