@@ -1,7 +1,7 @@
 """Accrual at payment (planned shares become pending commission) and voiding at cancellation.
 
 Neither commits: each runs inside the transaction of its cause (the payment confirmation, the
-cancellation), as subscribers of the order's events (mall.commission.subscribers).
+cancellation), as subscribers of the order's events (mall.commission.subscribers, .payment_subscribers).
 """
 from datetime import datetime
 

@@ -1,14 +1,15 @@
 """How commission follows orders: subscribers of the order events, registered when this module is imported.
 
 Each runs in the transaction of the order's change, so the commission moves exactly when the order does;
-an exception here (the books refusing a posting) fails that change as a whole.
+an exception here (the books refusing a posting) fails that change as a whole. The accrual at payment is in
+mall.commission.payment_subscribers, registered after the other domains' payment subscribers.
 """
-from mall.commission.accrual import accrue_order, void_order
+from mall.commission.accrual import void_order
 from mall.commission.plan import plan_order
 from mall.commission.reversal import reverse_refund
 from mall.commission.settings import settings_for
 from mall.events import subscribe
-from mall.orders.events import OrderCancelled, OrderPaid, OrderPlaced, RefundCompleted
+from mall.orders.events import OrderCancelled, OrderPlaced, RefundCompleted
 from mall.orders.models import Order
 from mall.referral.service import credit_for_checkout
 
@@ -22,11 +23,6 @@ def plan_placed_order(session, event: OrderPlaced) -> None:
                                  self_purchase=commission.self_purchase, now=event.now,
                                  live_room_id=event.live_room_id)
     plan_order(session, session.get(Order, event.order_id), credit, now=event.now)
-
-
-@subscribe(OrderPaid)
-def accrue_paid_order(session, event: OrderPaid) -> None:
-    accrue_order(session, event.order_id, now=event.now)
 
 
 @subscribe(OrderCancelled)

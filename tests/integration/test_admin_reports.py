@@ -140,3 +140,27 @@ def test_only_admins_open_reports(client, make, sales, login_as):
     login_as(make.user(Role.CONSUMER))
     assert client.get("/admin/reports", headers=EN).status_code == 403
     assert client.get("/admin/reports/export.csv", headers=EN).status_code == 403
+
+
+@pytest.mark.parametrize("tz", [SHANGHAI, ZoneInfo("UTC")], ids=["from the roll-up", "grouped from the orders"])
+def test_only_the_largest_rows_are_read_when_asked_and_the_total_is_of_all(db, sales, tz):
+    # UTC moves the direct ¥300 order (01:00 in Shanghai on 1 March) to 28 February: outside the range.
+    report = sales_report(db.session, sales.books.brand.id, "store", MAR1, MAR2, tz, top=1)
+    everything = sales_report(db.session, sales.books.brand.id, "store", MAR1, MAR2, tz)
+    assert [row.gmv_fen for row in report.rows] == [everything.rows[0].gmv_fen]
+    assert report.groups == len(everything.rows)
+    assert report.total == everything.total
+    days = sales_report(db.session, sales.books.brand.id, "day", MAR1, MAR2, tz, top=1)
+    assert len(days.rows) == 2 and days.groups == 2  # every day of the range, always
+
+
+def test_the_page_lists_the_largest_rows_and_says_the_csv_has_all(client, sales, admin, monkeypatch):
+    monkeypatch.setattr("mall.admin.reports.routes.TABLE_ROWS", 1)
+    page = client.get("/admin/reports?dimension=sharer&date_from=2025-03-01&date_to=2025-03-02", headers=EN)
+    body = text(page.get_data(as_text=True))
+    assert "The 1 largest of 2 rows; the CSV file has them all." in body
+    assert "None 1 ¥300.00" in body and f"({sales.books.sharer.code})" not in body
+    assert "GMV ¥550.00" in body and "Orders 3" in body  # the totals are still of every row
+    csv = client.get("/admin/reports/export.csv?dimension=sharer&date_from=2025-03-01&date_to=2025-03-02",
+                     headers=EN).get_data(as_text=True)
+    assert sales.books.sharer.code in csv

@@ -131,3 +131,31 @@ def test_accrual_pays_the_sharer_fixed_at_checkout_not_a_later_binding(books, db
     books.pay(order)
     assert books.balances()["pending"] == 1000
     assert books.balances(newcomer)["pending"] == 0
+
+
+def test_a_payment_updates_the_brands_account_after_every_other_domains_writes(books, db):
+    """Every payment of a brand waits for the brand's PAYABLE row, locked from its UPDATE to the commit (issue 17,
+    bench/hot_sku.py): content, journeys and live rooms write first; after it only the events and the roll-up."""
+    from sqlalchemy import event
+
+    from mall.orders import states
+
+    order = books.order([(19900, 1)])
+    writes = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        words = statement.split()
+        if words[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append((words[0].upper(), words[1] if words[0].upper() == "UPDATE" else words[2]))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert states.mark_paid(books.session, order.id, amount_fen=order.total_fen, now=T0 + timedelta(minutes=1))
+        books.session.flush()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    brand_account = max(i for i, write in enumerate(writes) if write == ("UPDATE", "accounts"))
+    assert {"live_orders", "journey_step_orders"} <= {table for _verb, table in writes[:brand_account]}
+    assert {table for _verb, table in writes[brand_account + 1:]} <= {"outbox_events", "report_daily_sales",
+                                                                     "report_order_facts"}
+    assert books.roles(order)["level1"] == (1990, "pending")

@@ -13,7 +13,7 @@ from sqlalchemy import Date, Select, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mall.accounts.models import User
-from mall.admin.reports.rollup import CHINA, rollup_rows
+from mall.admin.reports.rollup import CHINA, Overall, rollup_rows, rollup_top
 from mall.catalog.models import Store
 from mall.commission.models import CommissionShare, OrderAttribution
 from mall.live.models import LiveRoom
@@ -48,11 +48,21 @@ class Report:
     first: date
     last: date
     rows: tuple[ReportRow, ...]
+    # Set when `rows` holds only the largest groups (sales_report's `top`): how many there are, and their sums.
+    overall: Overall | None = None
 
     @property
     def total(self) -> ReportRow:
+        if self.overall is not None:
+            o = self.overall
+            return ReportRow("", "", o.orders, o.gmv_fen, o.commission_fen)
         return ReportRow("", "", sum(r.orders for r in self.rows), sum(r.gmv_fen for r in self.rows),
                          sum(r.commission_fen for r in self.rows))
+
+    @property
+    def groups(self) -> int:
+        """How many rows the whole report has (more than `rows` when only the largest were read)."""
+        return self.overall.groups if self.overall is not None else len(self.rows)
 
 
 def _local_day(session: Session, column, offset: timedelta):
@@ -105,21 +115,36 @@ def _grouped(session: Session, dimension: str, offset: timedelta, measures, *, f
 
 
 def sales_report(session: Session, brand_id: int | None, dimension: str, first: date, last: date,
-                 tz: tzinfo) -> Report:
-    """One report: a row per day (every day of the range) or per store/guide/sharer/channel, by GMV."""
+                 tz: tzinfo, *, top: int | None = None) -> Report:
+    """One report: a row per day (every day of the range) or per store/guide/sharer/channel, by GMV.
+
+    `top`: only that many rows of the largest GMV (never for days), the total still of all of them."""
     if dimension in UNAVAILABLE or dimension not in DIMENSIONS:
         return Report(dimension, first, last, ())
+    overall = None
+    if top is not None and dimension != "day" and _in_china_days(tz, first, last):
+        found, overall = rollup_top(session, dimension, brand_id, first, last, top)
+    else:
+        found = _grouped_rows(session, brand_id, dimension, first, last, tz)
     rows = [ReportRow(_key(key), _label(dimension, _key(key), labels), orders, gmv, owed)
-            for key, labels, orders, gmv, owed in _grouped_rows(session, brand_id, dimension, first, last, tz)]
+            for key, labels, orders, gmv, owed in found]
     if dimension == "day":
         return Report(dimension, first, last, tuple(_every_day(rows, first, last)))
     rows.sort(key=lambda r: (-r.gmv_fen, r.label))
-    return Report(dimension, first, last, tuple(rows))
+    if top is not None and overall is None and len(rows) > top:  # grouped from the orders: cut here
+        overall = Overall(len(rows), sum(r.orders for r in rows), sum(r.gmv_fen for r in rows),
+                          sum(r.commission_fen for r in rows))
+        rows = rows[:top]
+    return Report(dimension, first, last, tuple(rows), overall)
+
+
+def _in_china_days(tz: tzinfo, first: date, last: date) -> bool:
+    start, end = day_range_utc(first, last, tz)
+    return _offset(tz, start) == CHINA and _offset(tz, end) == CHINA
 
 
 def _grouped_rows(session: Session, brand_id: int | None, dimension: str, first: date, last: date, tz: tzinfo):
-    start, end = day_range_utc(first, last, tz)
-    if _offset(tz, start) == CHINA and _offset(tz, end) == CHINA:
+    if _in_china_days(tz, first, last):
         yield from rollup_rows(session, dimension, brand_id, first, last)
         return
     sales, commission = report_statements(session, brand_id, dimension, first, last, tz)
