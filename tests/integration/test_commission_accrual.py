@@ -135,7 +135,8 @@ def test_accrual_pays_the_sharer_fixed_at_checkout_not_a_later_binding(books, db
 
 def test_a_payment_updates_the_brands_account_after_every_other_domains_writes(books, db):
     """Every payment of a brand waits for the brand's PAYABLE row, locked from its UPDATE to the commit (issue 17,
-    bench/hot_sku.py): content, journeys and live rooms write first; after it only the events and the roll-up."""
+    bench/hot_sku.py): content, journeys and live rooms write first; after it only the events and the roll-ups
+    (the reports', and the chart's accruals per quarter hour, mall.commission.earnings, one upsert)."""
     from sqlalchemy import event
 
     from mall.orders import states
@@ -157,5 +158,5 @@ def test_a_payment_updates_the_brands_account_after_every_other_domains_writes(b
     brand_account = max(i for i, write in enumerate(writes) if write == ("UPDATE", "accounts"))
     assert {"live_orders", "journey_step_orders"} <= {table for _verb, table in writes[:brand_account]}
     assert {table for _verb, table in writes[brand_account + 1:]} <= {"outbox_events", "report_daily_sales",
-                                                                     "report_order_facts"}
+                                                                     "report_order_facts", "accrued_quarter_hours"}
     assert books.roles(order)["level1"] == (1990, "pending")
