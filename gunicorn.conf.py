@@ -19,6 +19,10 @@ graceful_timeout = 20
 # requests are slow). 20,000 is about ten minutes per worker at that rate.
 max_requests = 20000
 max_requests_jitter = 2000
+# No runtime control socket (gunicornc): its default path is one per user, so a second master on the same
+# machine (the live-pin bench's two "hosts", the fault tests' two instances) fought the first one over it and
+# at times never started.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -22,6 +22,7 @@ of the (shared) machine before and after.
 """
 import argparse
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -84,7 +85,24 @@ async def _viewer(n: int, ports, code: str, interval: float, ramp: float, until:
 
 
 def run_viewers(viewers: int, ports, code: str, interval: float, ramp: float, until: float, timeout: float,
-                result_path: str):
+                result_path: str, collect: bool = False):
+    # The load process's own garbage collector paused it ~100 ms every few seconds (a thousand coroutines and
+    # their streams to walk): every request in flight was timed that much longer and the next ones left in a
+    # burst. Its pauses are recorded; unless --client-gc, the collector is off for the run (90 s of garbage
+    # is a few MB), so what is measured is the server.
+    pauses, began = [], {}
+
+    def timed(phase, info):
+        if phase == "start":
+            began["at"] = time.perf_counter()
+        elif info["generation"] == 2:
+            pauses.append(round((time.perf_counter() - began["at"]) * 1000, 1))
+
+    gc.callbacks.append(timed)
+    if not collect:
+        gc.freeze()
+        gc.disable()
+
     async def main():
         out, seen = [], []
         await asyncio.gather(*(_viewer(n, ports, code, interval, ramp, until, out, seen, timeout)
@@ -93,7 +111,7 @@ def run_viewers(viewers: int, ports, code: str, interval: float, ramp: float, un
 
     out, seen = asyncio.run(main())
     with open(result_path, "w") as fh:
-        json.dump({"requests": out, "seen": seen}, fh)
+        json.dump({"requests": out, "seen": seen, "client_gc_pauses_ms": pauses}, fh)
 
 
 # --- the server side ----------------------------------------------------------------------------------------
@@ -239,6 +257,8 @@ def main():
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread; gunicorn.conf.py: 2)")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gunicorn.conf.py: gthread)")
     parser.add_argument("--timeout", type=float, default=5.0, help="client timeout per request")
+    parser.add_argument("--client-gc", action="store_true",
+                        help="leave the load process's garbage collector on (its pauses then count as latency)")
     parser.add_argument("--max-requests", type=int, default=0,
                         help="gunicorn's worker recycling (gunicorn.conf.py: 20000); 0 = off, see RESULTS.md")
     args = parser.parse_args()
@@ -265,7 +285,7 @@ def main():
         start = time.time() + 1
         until = start + args.duration
         client = multiprocessing.Process(target=run_viewers, args=(args.viewers, ports, code, args.interval, args.ramp,
-                                                                   until, args.timeout, result_path))
+                                                                   until, args.timeout, result_path, args.client_gc))
         client.start()
         # Measured from the end of the ramp (every viewer in, each with its ETag): the steady state.
         time.sleep(1 + args.ramp + args.interval)
@@ -327,6 +347,7 @@ def main():
         "gunicorn_cpu_cores_per_1000_viewers": round(gunicorn_cores * 1000 / args.viewers, 3),
         "postgres_backends_seen": len(backends), "postgres_cpu_cores": round(db_cores, 3),
         "load_client_cpu_cores": round((client1 - client0) / (t1 - t0), 3),
+        "client_gc": args.client_gc, "client_gc_pauses_ms": data.get("client_gc_pauses_ms", []),
     }
     report["command"] = " ".join(sys.argv)
     report["scheduling"] = os.sched_getscheduler(0)  # 0 = normal; 2 = SCHED_RR (run under `chrt -r`)
