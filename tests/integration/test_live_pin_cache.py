@@ -4,10 +4,10 @@ import secrets
 import time
 
 import pytest
-import redis
 
 from mall import create_app
 from tests.integration.live_support import EN, Room
+from tests.redis_support import drop_keys, require_redis
 
 REDIS_URL = os.environ.get("LIVE_PIN_TEST_REDIS_URL", "redis://127.0.0.1:6390/3")
 TTL = 1
@@ -20,19 +20,12 @@ def room(make, db):
 
 @pytest.fixture()
 def hosts(app):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as err:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {err}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    require_redis(REDIS_URL)
     prefix = "mall-test-" + secrets.token_hex(4) + ":"
     config = {**app.config, "LIVE_PIN_CACHE_SECONDS": TTL, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL,
               "CACHE_KEY_PREFIX": prefix}
     yield create_app(config).test_client(), create_app(dict(config)).test_client()
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
+    drop_keys(REDIS_URL, f"{prefix}*")
 
 
 def _poll(client, room, etag=None, state="live"):

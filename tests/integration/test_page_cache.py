@@ -15,6 +15,7 @@ from mall.extensions import cache
 from mall.orders.models import Order
 from tests.conftest import IsolatedClient, csrf_from
 from tests.integration.test_checkout import ADDRESS
+from tests.redis_support import drop_keys, require_redis
 
 EN = {"Accept-Language": "en"}
 REDIS_URL = os.environ.get("PAGE_CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6390/4")
@@ -166,12 +167,7 @@ def _redis_app(app, url: str):
 
 
 def test_hosts_share_pages_through_redis(app, make, db):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as err:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {err}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    require_redis(REDIS_URL)
     one, prefix = _redis_app(app, REDIS_URL)
     two = create_app({**one.config})
     two.test_client_class = IsolatedClient
@@ -187,9 +183,7 @@ def test_hosts_share_pages_through_redis(app, make, db):
         keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(f"{prefix}*"))
         assert keys
     finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
+        drop_keys(REDIS_URL, f"{prefix}*")
 
 
 def test_an_unreachable_redis_costs_a_render_not_an_error(app, make, db):
@@ -243,12 +237,7 @@ def test_a_visitors_remembered_guide_store_is_forgotten_when_they_tap_a_guides_l
 
 
 def test_a_price_saved_on_one_host_renews_the_fingerprints_of_every_host(app, make, db):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as err:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {err}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    require_redis(REDIS_URL)
     from mall import page_cache
     from mall.extensions import db as database
 
@@ -265,6 +254,4 @@ def test_a_price_saved_on_one_host_renews_the_fingerprints_of_every_host(app, ma
         with two.app_context():
             assert cache.get(page_cache.GENERATION_KEY) == renewed != seen_by_two
     finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
+        drop_keys(REDIS_URL, f"{prefix}*")
