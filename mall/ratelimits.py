@@ -5,6 +5,7 @@ Flask-Limiter once the blueprints are in. Each app gets its own Limiter (not one
 instance) so two apps in one process count like two hosts do: each alone with memory://, together
 through a shared Redis. Every rule counts POSTs only, but API: reading a page is never limited here.
 """
+import functools
 import hashlib
 import logging
 import math
@@ -195,13 +196,23 @@ def touch_allowed() -> bool:
     Over the limit the visitor still gets the product (see referral.routes._visit); only the row is
     skipped, so a bot hammering a link cannot grow the touch table without bound.
     """
-    limiter = limiter_for(current_app)
+    return touch_allowed_for(current_app, client_ip())
+
+
+def touch_allowed_for(app: Flask, ip: str) -> bool:
+    """touch_allowed for a client address, outside a request (the share link's answer before Flask runs:
+    mall.referral.link_fast_path): the same limiter, storage and counter."""
+    limiter = limiter_for(app)
     if not limiter.enabled:
         return True
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "mall"
+    prefix = app.config.get("RATELIMIT_KEY_PREFIX") or "mall"
     try:
-        return all(limiter.limiter.hit(item, prefix, "touch", client_ip())
-                   for item in parse_many(current_app.config["RATELIMIT_TOUCH"]))
+        return all(limiter.limiter.hit(item, prefix, "touch", ip) for item in _touch_limits(app.config["RATELIMIT_TOUCH"]))
     except Exception:  # noqa: BLE001  storage down: a customer's attribution matters more than the cap
         log.exception("touch rate limit unavailable; recording the touch")
         return True
+
+
+@functools.lru_cache(maxsize=8)
+def _touch_limits(setting: str) -> tuple:
+    return tuple(parse_many(setting))
