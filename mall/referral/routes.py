@@ -69,8 +69,8 @@ def product_link(product_code: str, partner_code: str):
 def share_link_facts(session, product_code: str, partner_code: str, now) -> tuple:
     """The product's code and brand and the partner behind the code with their brand's rule, each remembered per
     process for PAGE_FRESHNESS_SECONDS like the product page's own fingerprint: a product withdrawn, a partner
-    disabled or a rule changed a moment ago on another worker still counts for that second, then not (on this
-    worker, a partner's change is seen at once: mall.page_cache forgets on commit)."""
+    disabled or a rule changed a moment ago still counts for that second, then not. A binding made to a partner
+    disabled within it protects nobody and credits nothing (it reads as expired: mall.referral.facts.binding_fact)."""
     product = page_cache.remembered(f"product-ref:{product_code.strip().upper()[:40]}", now,
                                     lambda: (published_product_ref(session, product_code), 1))
     if product is None:
