@@ -108,27 +108,29 @@ def bind_after_touch(session, *, brand_id: int, kinds: tuple[str, ...], customer
 
 
 def _open_facts(session, brand_id: int, customer: Customer, now: datetime) -> dict[str, BindingFact]:
+    connection = session.connection()
     if customer.user_id is not None:
-        rows = session.execute(_OPEN_OF_USER, {"brand_id": brand_id, "user_id": customer.user_id})
+        rows = connection.execute(_OPEN_OF_USER, {"brand_id": brand_id, "user_id": customer.user_id})
     else:
-        rows = session.execute(_OPEN_OF_VISITOR, {"brand_id": brand_id, "visitor_key": customer.visitor_key})
+        rows = connection.execute(_OPEN_OF_VISITOR, {"brand_id": brand_id, "visitor_key": customer.visitor_key})
     return {row.kind: binding_fact(row, partner_active=row.status == "active", now=now) for row in rows}
 
 
 def _open(session, brand_id: int, kind: str, customer: Customer, current: BindingFact | None, new: NewBinding,
           now: datetime) -> int | None:
     """The new binding's id, or None when another request changed the customer's bindings first."""
-    statement = _INSERT_UNLESS_OPEN[session.get_bind().dialect.name]
+    connection = session.connection()
+    statement = _INSERT_UNLESS_OPEN[connection.dialect.name]
     values = dict(brand_id=brand_id, kind=kind, partner_id=new.partner_id, user_id=customer.user_id,
                   visitor_key=customer.visitor_key, touch_id=new.touch_id, reason=new.reason, started_at=now,
                   expires_at=new.expires_at, ended_at=None)
     if current is None:
-        return session.execute(statement, values).scalar()
+        return connection.execute(statement, values).scalar()
     try:
         with session.begin_nested():  # ending the old one and opening the new one stand or fall together
             if not _end(session, current.id, now):
                 raise _LostRace
-            binding_id = session.execute(statement, values).scalar()
+            binding_id = session.connection().execute(statement, values).scalar()
             if binding_id is None:
                 raise _LostRace
     except _LostRace:

@@ -34,6 +34,6 @@ def insert_touch(session, *, brand_id: int, partner_id: int | None, store_id: in
                   visitor_key=visitor_key, user_id=user_id, ref=ref, content_item_id=content_item_id,
                   live_room_id=live_room_id, created_at=now)
     session.flush()  # a Core statement does not autoflush: rows the caller just added (the user) go first
-    touch_id = session.execute(_INSERT, values).scalar_one()
+    touch_id = session.connection().execute(_INSERT, values).scalar_one()  # the Connection: no ORM layer to pass
     return RecordedTouch(id=touch_id, **{key: value for key, value in values.items() if key != "created_at"},
                          created_at=now)
