@@ -76,8 +76,14 @@ def share_link_facts(session, product_code: str, partner_code: str, now) -> tupl
     if product is None:
         return None, None
     normal = normalise_code(partner_code)
-    link = page_cache.remembered(f"link:{normal}", now, lambda: (link_by_code(session, normal), 1)) if normal else None
+    link = page_cache.remembered(f"link:{normal}", now, lambda: _held(link_by_code(session, normal))) if normal else None
     return product, link
+
+
+def _held(link):
+    # Facts taken before the brand's settings row existed are not kept: the visit makes the row (as it always did),
+    # and the next one reads it, instead of asking for the row on every visit of the remembered second.
+    return link, 0 if link is not None and not link.rule_saved else 1
 
 
 @bp.get("/r/<partner_code>")

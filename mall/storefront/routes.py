@@ -90,7 +90,10 @@ def _shown(partner_code: str, now) -> tuple[Shown | None, int]:
     # The picks' order and the owner's title and intro move updated_at; the owner's partner rows decide
     # which brands' picks are shown at all.
     owner = (partner.id, partner.status, storefront.updated_at if storefront else None, grid.fingerprint)
-    return Shown(repr(owner), _links(partner.user_id, brand_ids)), grid.max_seconds
+    links = _links(partner.user_id, brand_ids)
+    # Owner's rows read before a brand's settings row existed are not kept (mall.referral.routes._held says why).
+    holds = grid.max_seconds if all(link.rule_saved for link in links) else 0
+    return Shown(repr(owner), links), holds
 
 
 def _links(user_id: int, brand_ids: set[int]) -> tuple[Link, ...]:

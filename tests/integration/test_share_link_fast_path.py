@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from flask import request_started
-from sqlalchemy import select
+from sqlalchemy import event, select
 from werkzeug.http import parse_set_header
 
 from mall import page_cache
@@ -166,6 +166,7 @@ def test_a_partner_disabled_within_the_remembered_second_earns_nothing(app, db, 
     product, sharer = make.product(brand), partner(make, brand)
     app.config["PAGE_FRESHNESS_SECONDS"] = 60
     try:
+        answer(app, f"/p/{product.code}/{sharer.code}", fast=True)  # makes the brand's settings row
         answer(app, f"/p/{product.code}/{sharer.code}", fast=True)  # the partner's facts are now remembered
         disable_partner(db.session, sharer.id, by_user_id=None, now=utcnow())
         db.session.commit()
@@ -174,8 +175,8 @@ def test_a_partner_disabled_within_the_remembered_second_earns_nothing(app, db, 
         answer(app, f"/p/{product.code}/{sharer.code}", fast=True)
     finally:
         app.config["PAGE_FRESHNESS_SECONDS"] = 0
-    assert len(touches(db)) == 3  # a disabled partner's touch is still a fact
-    assert len(bindings(db)) == 2  # the remembered second bound once more, the forgotten facts did not
+    assert len(touches(db)) == 4  # a disabled partner's touch is still a fact
+    assert len(bindings(db)) == 3  # the remembered second bound once more, the forgotten facts did not
     key = read_visitor_key(late.headers["Set-Cookie"].split(";")[0].split("=", 1)[1])
     credit = credit_for_checkout(db.session, brand_id=brand.id, buyer_user_id=None, visitor_key=key, levels=1,
                                  self_purchase=True, now=utcnow() + timedelta(seconds=1))
@@ -192,3 +193,41 @@ def test_the_security_headers_are_talismans_for_https_too(app, db, make):
     assert header_set(fast) == header_set(slow)
     assert "Strict-Transport-Security" in fast.headers
     assert parse_set_header(fast.headers["Vary"]) == parse_set_header(slow.headers["Vary"])
+
+
+@contextmanager
+def statements(db):
+    seen = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_with_its_facts_remembered_a_share_link_writes_its_touch_and_binding_in_three_statements(app, db, make):
+    brand = make.brand()
+    product, sharer = make.product(brand), partner(make, brand)
+    path = f"/p/{product.code}/{sharer.code}"
+    app.config["PAGE_FRESHNESS_SECONDS"] = 60
+    try:
+        answer(app, path, fast=True)  # makes the brand's settings row
+        answer(app, path, fast=True)  # product, partner and rule now remembered
+        with statements(db) as seen:
+            response, dispatched = answer(app, path, fast=True)
+        cookie = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+        with statements(db) as again:
+            answer(app, path, fast=True, cookie=cookie)
+    finally:
+        app.config["PAGE_FRESHNESS_SECONDS"] = 0
+        page_cache.forget()
+    assert dispatched == 0
+    # A new visitor: the touch, the open bindings, the new binding (BEGIN, SAVEPOINT and COMMIT aside).
+    assert [s for s in seen if s in ("SELECT", "INSERT", "UPDATE")] == ["INSERT", "SELECT", "INSERT"]
+    # The same visitor again, already bound: the touch and the read.
+    assert [s for s in again if s in ("SELECT", "INSERT", "UPDATE")] == ["INSERT", "SELECT"]
+    assert len(bindings(db)) == 3
