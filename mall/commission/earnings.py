@@ -21,7 +21,7 @@ transaction's time before. Only accruals count, as before: reversals and settlem
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, literal, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -65,8 +65,11 @@ def accrued_between(session: Session, account_id: int, bounds: list[int]) -> dic
     if len(bounds) < 2:
         return {}
     number = AccruedQuarterHour.quarter_hour
-    whens = [(number < end, i) for i, end in enumerate(bounds[1:-1])]
-    bucket = case(*whens, else_=len(bounds) - 2) if whens else literal(0)
+    lengths = {end - start for start, end in zip(bounds, bounds[1:], strict=False)}
+    if len(lengths) == 1:  # ranges of one length (days without a clock change): arithmetic, not 30 comparisons
+        bucket = (number - bounds[0]) // lengths.pop()
+    else:
+        bucket = case(*[(number < end, i) for i, end in enumerate(bounds[1:-1])], else_=len(bounds) - 2)
     # Grouped by the column's name: the CASE's values are bound parameters, and PostgreSQL does not take
     # "GROUP BY CASE ... $5" for the same expression as "SELECT CASE ... $1".
     rows = session.execute(select(bucket.label("bucket"), func.sum(AccruedQuarterHour.amount_fen))
