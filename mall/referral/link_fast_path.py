@@ -127,6 +127,8 @@ class ShareLinkFastPath:
         is secure) and the Vary that reading the session adds."""
         secure = self._secure(environ)
         if secure not in self._security_headers:
+            # Talisman's own after-request function, not a copy of its settings: a changed policy reaches this
+            # answer too (tests/integration/test_share_link_fast_path.py compares the header sets with Flask's).
             with self.flask_app.request_context(environ):
                 probe = Response()
                 talisman._set_response_headers(probe)
