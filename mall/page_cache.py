@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from flask import current_app, get_flashed_messages, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 from sqlalchemy import event
@@ -51,6 +52,12 @@ class Slot:
     marker: str
     fresh: Callable[[], str]
 
+    def __post_init__(self):
+        SLOTS.append(self)
+
+
+SLOTS: list[Slot] = []  # every kind of per-visitor value, for answers given before Flask runs (mall.page_front)
+
 
 # Private-use characters: no rendered page contains them, and escaping leaves them alone.
 CSRF_TOKEN = Slot("\ue000csrf\ue000", generate_csrf)
@@ -62,17 +69,29 @@ def seconds() -> int:
 
 def cacheable() -> bool:
     """Whether this request may be served a shared copy: a plain GET by an anonymous visitor."""
-    if seconds() <= 0 or request.method not in ("GET", "HEAD") or current_user.is_authenticated:
+    if seconds() <= 0 or request.method not in ("GET", "HEAD") or signed_in():
         return False
     # A flash is shown once, on the next page: peeking must not consume it (get_flashed_messages would).
     return "_flashes" not in session
 
 
+def signed_in() -> bool:
+    """Whether a user is logged in. Without a user in the session or a remember cookie nobody can be, so no
+    user is loaded (Flask-Login's identifier hashing and session-protection check) for a stranger."""
+    if "_user_id" not in session and current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in request.cookies:
+        return False
+    return current_user.is_authenticated
+
+
 def page_key(fingerprint: str) -> str:
     """The cache key of this URL in this visitor's language, for page content described by `fingerprint`.
     An htmx request gets its own key: its answer is a fragment, not the page."""
-    fragment = ":hx" if request.headers.get("HX-Request") else ""
-    return f"page:{get_locale()}:{request.full_path}{fragment}:{fingerprint}"
+    return key_for(str(get_locale()), request.full_path, bool(request.headers.get("HX-Request")), fingerprint)
+
+
+def key_for(locale: str, full_path: str, htmx: bool, fingerprint: str) -> str:
+    fragment = ":hx" if htmx else ""
+    return f"page:{locale}:{full_path}{fragment}:{fingerprint}"
 
 
 def cached(key: str, slots: tuple[Slot, ...] = (CSRF_TOKEN,)) -> str | None:
@@ -119,6 +138,15 @@ def remembered(key: str, now: datetime, compute: Callable[[], tuple[object, int]
                 _remembered.clear()
             _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)), generation)
     return value
+
+
+def recalled(key: str, now: datetime, generation: object) -> tuple[bool, object]:
+    """(True, value) if remembered() holds a value for `key` that is still good under `generation` (the shared
+    token, as _generation() reads it), else (False, None): remembered() would compute."""
+    found = _remembered.get(key)
+    if found is not None and now < found.until and found.generation == generation:
+        return True, found.value
+    return False, None
 
 
 # What the pages show changed: a token in the shared cache, replaced after every commit that wrote a row of a

@@ -148,7 +148,7 @@ def sheet(code: str):
 
 def _guide_store(brand_id: int, now) -> int | None:
     """The store of the guide (or store code) this buyer came through: the pickup store to offer first."""
-    user_id = current_user.id if current_user.is_authenticated else None
+    user_id = current_user.id if page_cache.signed_in() else None
     visitor = get_visitor_key()
     if user_id is None and visitor is None:
         return None
