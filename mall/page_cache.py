@@ -128,23 +128,23 @@ def remembered(key: str, now: datetime, compute: Callable[[], tuple[object, int]
     compute returns (value, seconds it holds)."""
     limit = current_app.config["PAGE_FRESHNESS_SECONDS"]
     found = _remembered.get(key)
-    generation = _generation() if limit > 0 else None
-    if found is not None and now < found.until and found.generation == generation:
+    token = generation() if limit > 0 else None
+    if found is not None and now < found.until and found.generation == token:
         return found.value
     value, holds = compute()
     if limit > 0:
         with _remembered_lock:
             if len(_remembered) >= MAX_REMEMBERED:
                 _remembered.clear()
-            _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)), generation)
+            _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)), token)
     return value
 
 
-def recalled(key: str, now: datetime, generation: object) -> tuple[bool, object]:
-    """(True, value) if remembered() holds a value for `key` that is still good under `generation` (the shared
-    token, as _generation() reads it), else (False, None): remembered() would compute."""
+def recalled(key: str, now: datetime, token: object) -> tuple[bool, object]:
+    """(True, value) if remembered() holds a value for `key` that is still good under `token` (the shared
+    generation, as generation() reads it), else (False, None): remembered() would compute."""
     found = _remembered.get(key)
-    if found is not None and now < found.until and found.generation == generation:
+    if found is not None and now < found.until and found.generation == token:
         return True, found.value
     return False, None
 
@@ -158,7 +158,7 @@ def recalled(key: str, now: datetime, generation: object) -> tuple[bool, object]
 GENERATION_KEY = "page:generation"
 
 
-def _generation() -> object:
+def generation() -> object:
     try:
         return cache.get(GENERATION_KEY)
     except (RedisError, OSError):
