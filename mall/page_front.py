@@ -1,4 +1,4 @@
-"""The page cache's copies of the product page, the home page and a brand's page, answered in front of Flask.
+"""The page cache's copies of the product, home, brand and live room pages, answered in front of Flask.
 
 The rule: an answer given here is the copy the Flask view would serve this visitor from the page cache
 (mall/page_cache.py), with the same headers, or no answer at all. Only a plain GET (no query string, not htmx)
@@ -6,16 +6,18 @@ of one of those pages qualifies, from a visitor nobody is logged in as (no user 
 remember cookie) with no flashed message waiting, and only when everything the view's key depends on is at
 hand without the database: the page's fingerprint as page_cache.remembered holds it under the current shared
 generation token (so a price saved on any host renews it here exactly as for the view), the visitor's guide
-store as mall.shop.guide_store remembers it, and the stored copy itself. Anything else (a miss, an unknown
-code, a Host not trusted, plain http where https is forced) goes on to Flask, which renders or serves from the
-cache and so fills what is missing for the next visitor.
+store as mall.shop.guide_store remembers it, and the stored copy itself. A live room page also needs the
+browser's visitor key and its heartbeat recorded a moment ago (mall.live.heartbeat: every view still counts),
+and a room that has started (one not yet started shows whether this browser asked to be reminded). Anything
+else (a miss, an unknown code, a Host not trusted, plain http where https is forced) goes on to Flask, which
+renders or serves from the cache and so fills what is missing for the next visitor.
 
 The answer carries the stored body with this visitor's values filled in: the CSRF token made as Flask-WTF's
 generate_csrf makes it, from the raw token in the visitor's session cookie or a new one written into it (the
 cookie then set as Flask's session interface sets it: same name, value format and attributes), and a fresh key
 for every other Slot (the buy sheet's idempotency key). Its headers are the ones Flask gave, for the same page
 over the same scheme, to the last such visitor it answered (Talisman's security headers and CSP, Vary), without
-their cookies. Why: a cached page through Flask still cost about 0.5 ms of CPU in the framework (contexts,
+their cookies; a room's CSP is its own (the snapshot's, as the view sets it). Why: a cached page through Flask still cost about 0.5 ms of CPU in the framework (contexts,
 session, locale, hooks) for a 21 KB string; here it is the few cache reads the answer needs.
 """
 import hashlib
@@ -37,17 +39,21 @@ from werkzeug.routing import RoutingException
 from werkzeug.wsgi import get_host
 
 from mall import metrics, page_cache
+from mall.catalog.pages import normalise_code
 from mall.clock import utcnow
 from mall.extensions import cache
 from mall.i18n import COOKIE as LANGUAGE_COOKIE
 from mall.i18n import locale_for
+from mall.live.heartbeat import recently_seen
+from mall.live.models import RoomState
+from mall.live.routes import room_memo, room_variant
 from mall.referral.visitor import COOKIE as VISITOR_COOKIE
 from mall.referral.visitor import read_visitor_key
 from mall.shop.guide_store import UNKNOWN, remembered_guide_store
 from mall.shop.routes import HOME_MEMO, brand_memo, product_memo, product_variant
 
 log = logging.getLogger(__name__)
-ENDPOINTS = ("catalog.product", "catalog.home", "catalog.brand")
+ENDPOINTS = ("catalog.product", "catalog.home", "catalog.brand", "live.room")
 # Paths and visitor cookies come from the outside: what is remembered of them stays bounded.
 MAX_REMEMBERED = 5000
 
@@ -87,8 +93,8 @@ class PageFront:
                 log.exception("page front failed; Flask answers")
         if answer is None:
             return self.wsgi_app(environ, self._noting_headers(page[0], https, start_response))
-        body, cookie = answer
-        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), *cookie])
+        body, own = answer
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), *own])
         metrics.observe(page[0], "GET", 200, time.perf_counter() - started)
         return [body]
 
@@ -157,7 +163,7 @@ class PageFront:
         return True
 
     def _answer(self, page: tuple, environ, cookies, session: dict) -> tuple[bytes, list] | None:
-        key = self._key(page, environ, cookies)
+        key, policy = self._key(page, environ, cookies)
         if key is None:
             return None
         try:
@@ -166,42 +172,48 @@ class PageFront:
             return None  # Flask renders (and logs it)
         if not isinstance(stored, str):
             return None
-        cookie = []
+        own = [("Content-Security-Policy", policy)] if policy else []  # a room's player: its own header
         for slot in page_cache.SLOTS:
             if slot.marker in stored:
                 if slot is page_cache.CSRF_TOKEN:
                     token, cookie = self._csrf_token(session)
-                    stored = stored.replace(slot.marker, token)
+                    stored, own = stored.replace(slot.marker, token), own + cookie
                 else:
                     stored = stored.replace(slot.marker, slot.fresh())
-        return stored.encode(), cookie
+        return stored.encode(), own
 
-    def _key(self, page: tuple, environ, cookies) -> str | None:
-        """The page-cache key the view would serve this visitor from, if it can be known without the database."""
+    def _key(self, page: tuple, environ, cookies) -> tuple[str | None, str | None]:
+        """The page-cache key the view would serve this visitor from, if it can be known without the database,
+        and a room's CSP header."""
         endpoint, args = page
         now = utcnow()
-        try:
-            token = page_cache.generation()
-        except (RedisError, OSError):
-            return None
+        token = page_cache.generation()  # unreachable Redis: a token nothing remembered was taken under
+        visitor = self._visitor_key(cookies.get(VISITOR_COOKIE))
+        code = normalise_code(args["code"]) if "code" in args else None
+        if endpoint == "live.room" and (visitor is None or not recently_seen(code, visitor)):
+            return None, None  # the view gives the browser its key or records its heartbeat
         memo = {"catalog.home": lambda: HOME_MEMO, "catalog.brand": lambda: brand_memo(args["slug"]),
-                "catalog.product": lambda: product_memo(args["code"])}[endpoint]()
+                "catalog.product": lambda: product_memo(args["code"]), "live.room": lambda: room_memo(code)}[endpoint]()
         known, freshness = page_cache.recalled(memo, now, token)
         if not known or freshness is None:
-            return None
-        fingerprint = freshness.fingerprint
+            return None, None
+        fingerprint, policy = freshness.fingerprint, None
         if endpoint == "catalog.product":
             pickup_store_id = None
-            visitor = self._visitor_key(cookies.get(VISITOR_COOKIE))
             if visitor is not None:
                 pickup_store_id = remembered_guide_store(visitor, freshness.brand_id)
                 if pickup_store_id is UNKNOWN:
-                    return None
+                    return None, None
             fingerprint = product_variant(freshness, pickup_store_id)
+        elif endpoint == "live.room":
+            if freshness.state == RoomState.SCHEDULED:
+                return None, None  # whether this browser asked to be reminded is in the database
+            fingerprint, policy = room_variant(freshness, False), freshness.policy
         locale = _babel_name(locale_for(cookies.get(LANGUAGE_COOKIE), environ.get("HTTP_ACCEPT_LANGUAGE"),
                                         self.app.config))
         # Flask's request.full_path: the path with one leading slash, then "?" and the (here empty) query.
-        return page_cache.key_for(locale, "/" + environ.get("PATH_INFO", "").lstrip("/") + "?", False, fingerprint)
+        path = "/" + environ.get("PATH_INFO", "").lstrip("/") + "?"
+        return page_cache.key_for(locale, path, False, fingerprint), policy
 
     def _visitor_key(self, cookie: str | None) -> str | None:
         if not cookie:
@@ -236,11 +248,14 @@ class PageFront:
             samesite=interface.get_cookie_samesite(app), max_size=app.config["MAX_COOKIE_SIZE"])
 
     def _noting_headers(self, endpoint: str, https: bool, start_response):
-        """start_response that keeps the headers of Flask's 200 for such a visitor, cookies and length left out."""
+        """start_response that keeps the headers of Flask's 200 for such a visitor, without cookies and length."""
+
+        # A room's CSP names its own player's hosts: each answer sets the room's.
+        dropped = {"set-cookie", "content-length"} | ({"content-security-policy"} if endpoint == "live.room" else set())
 
         def noting(status, headers, exc_info=None):
             if status.startswith("200 ") and exc_info is None:
-                kept = [(name, value) for name, value in headers if name.lower() not in ("set-cookie", "content-length")]
+                kept = [(name, value) for name, value in headers if name.lower() not in dropped]
                 with self._lock:
                     self._headers[(endpoint, https)] = kept
             return start_response(status, headers, exc_info)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mall import create_app, page_cache
 from mall.catalog.models import Product, Sku
@@ -16,7 +16,11 @@ from mall.extensions import cache
 from mall.extensions import db as database
 from mall.orders.models import Order
 from mall.page_front import PageFront
-from tests.conftest import IsolatedClient, csrf_from
+from mall.live.heartbeat import _key as heartbeat_key
+from mall.live.models import LiveViewer
+from mall.live.page import room_policy
+from tests.conftest import CSRF_RE, IsolatedClient, csrf_from
+from tests.integration.live_support import Room
 from tests.integration.test_page_cache import buy, idempotency_key
 from tests.redis_support import drop_keys, require_redis
 
@@ -79,11 +83,11 @@ def from_flask(calls, client, path: str, headers=EN):
     return response
 
 
-def flask_alone(calls, app, path: str, headers=EN):
+def flask_alone(calls, app, path: str, headers=EN, client=None):
     """Flask's own answer, the front taken out of the app for one request."""
     app.wsgi_app = calls.inner
     try:
-        return get(app.test_client(), path, headers)
+        return get(client or app.test_client(), path, headers)
     finally:
         app.wsgi_app = calls.front
 
@@ -236,3 +240,46 @@ def test_anything_unusual_goes_to_flask(flask_calls, app, make):
     remembered.set_cookie("remember_token", "1:forged")
     from_flask(flask_calls, remembered, path)
     assert app.test_client().get(path, headers={**EN, "Host": "evil.example"}).status_code == 400
+
+
+def without_tokens(html: str) -> str:
+    return CSRF_RE.sub("T", html)
+
+
+def test_a_live_room_from_the_front_is_flasks_answer_with_the_rooms_own_policy(flask_calls, app, make, db):
+    room = Room(make, db.session)
+    room.start()
+    path, viewer = f"/l/{room.room.code}", app.test_client()
+    get(viewer, path)  # Flask: the browser's key, its heartbeat, the page stored
+    flask = flask_alone(flask_calls, app, path, client=viewer)
+    front = from_front(flask_calls, viewer, path)
+
+    def headers(response):
+        return sorted((name, value) for name, value in response.headers if name not in ("Set-Cookie", "Content-Length"))
+
+    assert headers(front) == headers(flask)
+    assert front.headers["Content-Security-Policy"] == room_policy(room.room)
+    assert without_tokens(front.get_data(as_text=True)) == without_tokens(flask.get_data(as_text=True))
+
+
+def test_a_room_viewer_whose_heartbeat_is_due_is_answered_by_flask_and_counted(flask_calls, app, make, db):
+    room = Room(make, db.session)
+    room.start()
+    path, viewer = f"/l/{room.room.code}", app.test_client()
+    get(viewer, path)
+    from_front(flask_calls, viewer, path)
+    from_flask(flask_calls, app.test_client(), path)  # a browser without a key gets one from Flask
+    (row,) = db.session.scalars(select(LiveViewer).order_by(LiveViewer.id).limit(1)).all()
+    with app.app_context():
+        cache.delete(heartbeat_key(room.room.code, row.visitor_key))  # what the seconds do
+    from_flask(flask_calls, viewer, path)
+    with app.app_context():
+        assert cache.get(heartbeat_key(room.room.code, row.visitor_key)) is not None  # recorded again
+    assert db.session.scalar(select(func.count()).select_from(LiveViewer)) == 2
+
+
+def test_a_room_not_yet_started_is_answered_by_flask(flask_calls, app, make, db):
+    room = Room(make, db.session)  # scheduled: the page shows whether this browser asked to be reminded
+    path, viewer = f"/l/{room.room.code}", app.test_client()
+    get(viewer, path)
+    from_flask(flask_calls, viewer, path)
