@@ -74,7 +74,7 @@ class PageFront:
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        page = self._page(environ)
+        page = self._page(environ) if self.app.config["PAGE_CACHE_SECONDS"] > 0 else None
         if page is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
@@ -154,7 +154,7 @@ class PageFront:
         """What Flask's hooks would refuse or redirect before the view (an untrusted Host, http when https is
         forced) is left to them."""
         config = self.app.config
-        if config["PAGE_CACHE_SECONDS"] <= 0 or (config.get("FORCE_HTTPS") and not (https or self.app.debug)):
+        if config.get("FORCE_HTTPS") and not (https or self.app.debug):
             return False
         try:
             get_host(environ, trusted_hosts=config.get("TRUSTED_HOSTS"))

@@ -142,6 +142,7 @@ def test_each_visitor_buys_with_the_token_and_key_the_front_gave_them(flask_call
     # A returning visitor keeps their session: no new cookie, a token of the same session.
     again = from_front(flask_calls, second, path)
     assert "Set-Cookie" not in again.headers
+    assert "Set-Cookie" not in flask_alone(flask_calls, app, path, client=second).headers  # nor re-signed by Flask
     assert buy(second, product, again.get_data(as_text=True)).status_code == 303
     assert buy(first, product, page_one).status_code == 303
     assert len(db.session.scalars(select(Order)).all()) == 2
