@@ -3,6 +3,7 @@ answer from the page cache, a token and key of the visitor's own that the buy PO
 visitor's or a flashed page, and the page cache's freshness rule (a price saved on another host, a withdrawn
 product, a sold-out SKU, a promotion's end, the language)."""
 import os
+import secrets
 import time
 from datetime import timedelta
 from http.cookies import SimpleCookie
@@ -14,11 +15,11 @@ from mall import create_app, page_cache
 from mall.catalog.models import Product, Sku
 from mall.extensions import cache
 from mall.extensions import db as database
-from mall.orders.models import Order
-from mall.page_front import PageFront
 from mall.live.heartbeat import _key as heartbeat_key
 from mall.live.models import LiveViewer
 from mall.live.page import room_policy
+from mall.orders.models import Order
+from mall.page_front import PageFront
 from tests.conftest import CSRF_RE, IsolatedClient, csrf_from
 from tests.integration.live_support import Room
 from tests.integration.test_page_cache import buy, idempotency_key
@@ -186,8 +187,6 @@ def test_a_change_saved_on_another_host_shows_on_the_next_page(app, make, db, ki
     """Two hosts sharing Redis: the fingerprints this process remembered for host two are put back after host
     one saved the change (a process of its own would still hold them); the shared token still renews them."""
     require_redis(REDIS_URL)
-    import secrets
-
     prefix = "mall-test-" + secrets.token_hex(4) + ":"
     config = {**app.config, "PAGE_CACHE_SECONDS": 30, "PAGE_FRESHNESS_SECONDS": 1, "CACHE_TYPE": "RedisCache",
               "CACHE_REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
