@@ -23,6 +23,9 @@ exact, because a remembered fingerprint never outlives the earliest end among th
 viewer count and ticker) is at most PAGE_CACHE_SECONDS (3 s) old, the "few seconds" the issue allows. A room's
 state and pin are remembered like a fingerprint (replaced by every start, pin and end), and every touch and
 heartbeat is still written.
+
+mall/page_front.py gives the same copies to plain anonymous visitors before Flask runs, under the same rule: it
+only serves what recalled() and the stored copy already hold, and leaves everything else to the views.
 """
 import logging
 import secrets
