@@ -170,14 +170,19 @@ def test_a_visitor_with_a_flashed_message_is_answered_by_flask(flask_calls, app,
     assert "Only for this visitor" not in from_front(flask_calls, app.test_client(), path).get_data(as_text=True)
 
 
-def test_the_language_is_the_visitors(flask_calls, app, make):
+@pytest.mark.parametrize("kind", ["product", "home", "brand"])
+def test_the_language_is_the_visitors(flask_calls, app, make, kind):
     brand = make.brand()
-    make.product(brand, skus=(("Default", 9900, 0),))
+    product = make.product(brand, skus=(("Default", 9900, 0),))
+    path = {"product": f"/p/{product.code}", "home": "/", "brand": f"/b/{brand.slug}"}[kind]
     for headers in (EN, {"Accept-Language": "zh-CN"}):
-        get(app.test_client(), f"/b/{brand.slug}", headers)
-    assert "Sold out" in from_front(flask_calls, app.test_client(), f"/b/{brand.slug}").get_data(as_text=True)
-    chinese = from_front(flask_calls, app.test_client(), f"/b/{brand.slug}", {"Accept-Language": "zh-CN"})
+        get(app.test_client(), path, headers)
+    assert "Sold out" in from_front(flask_calls, app.test_client(), path).get_data(as_text=True)
+    chinese = from_front(flask_calls, app.test_client(), path, {"Accept-Language": "zh-CN"})
     assert "Sold out" not in chinese.get_data(as_text=True)
+    chosen = app.test_client()
+    chosen.set_cookie("lang", "en")  # an explicit choice wins over the browser's
+    assert "Sold out" in from_front(flask_calls, chosen, path, {"Accept-Language": "zh-CN"}).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("change, shown, gone", [
