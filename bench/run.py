@@ -99,6 +99,9 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", nargs="*", help="scenario names to run (default: all)")
     parser.add_argument("--port", type=int, default=18400)
+    # The comparison is 2 sync workers; another class (gthread, with --threads) is a second, labelled one.
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--settle-limit", type=int, default=300, help="stop `mall settle` after this many seconds")
     parser.add_argument("--heavy-every", type=int, default=HEAVY_EVERY,
                         help="the heavy partner shares every n-th order (1 with --scale 0.4: ~107,000 orders)")
@@ -119,7 +122,7 @@ def main(argv=None) -> int:
     env.pop("FLASK_DEBUG", None)
     log = open(os.path.join(instance, "bench.log"), "w")
     print(f"instance {instance}; logs in {log.name}", flush=True)
-    described = machine()
+    described = {**machine(), "server": serve.describe(args.worker_class, args.threads)}
     if args.existing:
         subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
     else:
@@ -128,13 +131,13 @@ def main(argv=None) -> int:
     data = big.probe(env, ROOT, "counts") if args.scale else None
     heavy = big.probe(env, ROOT, "heavy") if args.scale else None
 
-    mall = serve.Server("app:app", args.port, env).start(log)
+    mall = serve.Server("app:app", args.port, env, args.worker_class, args.threads).start(log)
     results, ceiling = [], None
     try:
         page = urllib.request.urlopen(f"{mall.base}/p/{t['product']}", timeout=10).read()
         cookie = visitor_cookie(mall.base, f"/p/{t['product']}/{t['partner']}")
-        ceiling_server = serve.Server("bench.ceiling:app", args.port + 1,
-                                      {**env, "BENCH_CEILING_BYTES": str(len(page))}).start(log)
+        ceiling_server = serve.Server("bench.ceiling:app", args.port + 1, {**env, "BENCH_CEILING_BYTES": str(len(page))},
+                                      args.worker_class, args.threads).start(log)
         try:
             ceiling = load.wrk(ceiling_server.base + "/", connections=args.connections, seconds=args.seconds)
             ceiling.update(name="ceiling", path="/ (bare Flask, static page)", bytes=len(page),
