@@ -5,6 +5,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+# Rows a transaction keeps a strong reference to (held). SQLAlchemy's identity map holds objects weakly: a row
+# one event subscriber loaded and let go is SELECTed again by the next subscriber that asks session.get for it.
+_HELD = "mall_held"
+
 # Execution option of a connection whose transaction only reads (see reads_only): SQLite begins it DEFERRED.
 READ_ONLY = "mall_read_only"
 
@@ -12,6 +16,32 @@ READ_ONLY = "mall_read_only"
 def plain_session(session) -> Session:
     """The Session behind db.session (a scoped_session proxies most, not all, of its methods: in_transaction)."""
     return session() if isinstance(session, scoped_session) else session
+
+
+def held(session, model, ident):
+    """session.get, the object then kept until the transaction ends: later session.get calls for it in this
+    transaction are answered from the identity map, as fresh as the ORM keeps it (an expired row is read again;
+    a Core UPDATE that bypasses the ORM must expire it, as everywhere)."""
+    found = session.get(model, ident)
+    if found is not None:
+        keep(session, found)
+    return found
+
+
+def keep(session, obj) -> None:
+    """Hold obj (persistent or pending) in the session's identity map until the transaction ends."""
+    plain_session(session).info.setdefault(_HELD, []).append(obj)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_at_the_end(session, transaction) -> None:
+    if transaction.parent is None:  # the transaction's end, not a savepoint's release
+        session.info.pop(_HELD, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _release_on_rollback(session, _previous) -> None:
+    session.info.pop(_HELD, None)
 
 
 @contextmanager
