@@ -126,15 +126,24 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
     if not limiter.enabled:
         return
+    counted: dict[str, set[str]] = {}  # endpoint -> the methods some rule counts
     for endpoint, view in list(app.view_functions.items()):
         marked = getattr(view, "rate_limits", None)
         if marked is None:
             continue
+        counted[endpoint] = {method for rule in marked.rules for method in rule.methods}
         for rule in marked.rules:
             view = limiter.limit(_setting(rule.setting), key_func=rule.key, methods=list(rule.methods),
                                  scope=rule.setting.lower(), error_message=rule.message, deduct_when=rule.counts,
                                  exempt_when=rule.exempt, on_breach=_on_breach(rule, marked.refusal))(view)
         app.view_functions[endpoint] = view
+    if not any(app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+        # Every limit here is a view's own rule for its methods, so a request no rule counts (every page GET: a
+        # product page from a share link, the home page) has nothing to check. Flask-Limiter would still resolve
+        # and evaluate the app's limits for it on every request (a tenth of a cached page); the filter skips only
+        # that. Abuse protection stays whole: each rule's requests are counted as before, and touches have
+        # their own counter (touch_allowed). With default or application-wide limits configured, no shortcut.
+        limiter.request_filter(lambda: request.method not in counted.get(request.endpoint, ()))
 
 
 def limiter_for(app: Flask) -> Limiter:
