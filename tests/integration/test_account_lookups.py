@@ -1,19 +1,13 @@
 """Ledger accounts are looked up once per transaction (mall.commission.ledger.account), never across one."""
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mall.commission.ledger import PENDING, Owner, account, owner_account
 from mall.commission.models import Account
+from tests.sql_statements import sql_of
 
 
 def account_queries(db, work) -> int:
-    seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len([s for s in seen if "FROM accounts" in s])
+    return len([s for s in sql_of(db, work) if "FROM accounts" in s])
 
 
 def test_the_same_account_is_read_once_in_a_transaction(make, db):

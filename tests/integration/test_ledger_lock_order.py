@@ -2,21 +2,9 @@
 shared by all its payments, is held only from a posting's last UPDATE to the commit."""
 import re
 
-from sqlalchemy import event
-
 from mall.commission.ledger import account, lock, post
 from tests.integration.commission_support import T0
-
-
-def statements(db, work) -> list[str]:
-    seen = []
-    listener = lambda *args: seen.append((args[2], args[3]))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return seen
+from tests.sql_statements import statements
 
 
 def updated_account_ids(seen) -> list[int]:

@@ -4,7 +4,7 @@ used as loaded. Each cut keeps what the books and the pages say; these tests pin
 import gc
 import re
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from mall.commission.audit_books import audit_books
 from mall.commission.ledger import account, accounts
@@ -15,17 +15,7 @@ from mall.referral.attribution import Credit
 from mall.referral.settings import referral_settings_for
 from mall.reporting.models import DailySales, OrderSalesFact
 from tests.integration.commission_support import T0, Books
-
-
-def statements(db, work) -> list[str]:
-    seen: list[str] = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return seen
+from tests.sql_statements import sql_of
 
 
 def selects_of(seen: list[str], table: str) -> int:
@@ -39,15 +29,15 @@ def test_accounts_are_found_in_one_query_and_the_missing_created_in_the_order_as
     keys = [(brand.id, "brand", brand.id, "payable"), (brand.id, "partner", 7, "pending"),
             (brand.id, "partner", 9, "pending"), (brand.id, "store", 3, "pending")]
     found: list[Account] = []
-    seen = statements(db, lambda: found.extend(accounts(db.session, keys)))
+    seen = sql_of(db, lambda: found.extend(accounts(db.session, keys)))
     assert [(a.brand_id, a.owner_kind, a.owner_id, a.kind) for a in found] == keys
     assert found[1].id == existing.id
     assert found[0].id < found[2].id < found[3].id  # created in the order of the keys, as one call each would
     assert selects_of(seen, "accounts") == 1 + 3  # one for all, then each missing one's find-or-create
-    again = statements(db, lambda: accounts(db.session, keys))
+    again = sql_of(db, lambda: accounts(db.session, keys))
     assert selects_of(again, "accounts") == 0  # looked up already in this transaction
     db.session.commit()
-    assert selects_of(statements(db, lambda: accounts(db.session, keys)), "accounts") == 1
+    assert selects_of(sql_of(db, lambda: accounts(db.session, keys)), "accounts") == 1
 
 
 def test_a_settings_row_is_read_once_per_transaction_and_again_after_it(make, db):
@@ -60,9 +50,9 @@ def test_a_settings_row_is_read_once_per_transaction_and_again_after_it(make, db
         gc.collect()  # nothing else refers to the row: the identity map alone would have let it go
         assert referral_settings_for(db.session, brand.id).brand_id == brand.id
 
-    assert selects_of(statements(db, twice), "referral_settings") == 1
+    assert selects_of(sql_of(db, twice), "referral_settings") == 1
     db.session.commit()
-    assert selects_of(statements(db, twice), "referral_settings") == 1
+    assert selects_of(sql_of(db, twice), "referral_settings") == 1
 
 
 def test_a_change_to_a_held_settings_row_is_what_the_next_read_sees(make, db):
@@ -81,7 +71,7 @@ def test_a_change_to_a_held_settings_row_is_what_the_next_read_sees(make, db):
 def test_a_payment_refreshes_the_roll_up_once_and_it_counts_the_commission(make, db):
     books = Books(make, db.session)
     order = books.order([(10000, 1)])
-    seen = statements(db, lambda: states.mark_paid(db.session, order.id, amount_fen=10000, now=T0))
+    seen = sql_of(db, lambda: states.mark_paid(db.session, order.id, amount_fen=10000, now=T0))
     db.session.commit()
     assert selects_of(seen, "report_order_facts") == 1
     commission = db.session.scalar(select(func.sum(CommissionShare.amount_fen))

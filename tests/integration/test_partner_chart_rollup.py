@@ -3,7 +3,7 @@ shows exactly what the full scan of the partner's ledger showed: accruals only, 
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mall.commission.earnings import accrued_between, quarter_hour
 from mall.commission.models import Account, AccruedQuarterHour, CommissionShare, LedgerEntry, LedgerTransaction
@@ -12,6 +12,7 @@ from mall.partner.queries import earnings_by_day
 from tests.integration.commission_support import T0, Books
 from tests.integration.dashboard_data import World, order, reverse, settle, share
 from tests.integration.test_partner_order_time import plan_of_sql
+from tests.sql_statements import statements
 
 NOW = datetime(2026, 11, 30, 12, 0)
 ZONES = ("UTC", "Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Chatham",
@@ -96,15 +97,11 @@ def test_the_chart_reads_the_partners_last_days_by_the_roll_ups_key(make, db):
     account_id = db.session.scalar(select(AccruedQuarterHour.account_id))
     here = quarter_hour(NOW)
     bounds = [here - 96, here - 10, here, here + 1, here + 96]
-    statements = []
-    listener = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert accrued_between(db.session, account_id, bounds) == {2: 1990}  # [here, here + 1)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) == 1 and "accrued_quarter_hours" in statements[0][0]
-    sql, parameters = statements[0]
+    found = []
+    seen = statements(db, lambda: found.append(accrued_between(db.session, account_id, bounds)))
+    assert found == [{2: 1990}]  # [here, here + 1)
+    assert len(seen) == 1 and "accrued_quarter_hours" in seen[0][0]
+    sql, parameters = seen[0]
     plan = plan_of_sql(db, sql, parameters)
     if db.engine.dialect.name == "sqlite":
         assert "SEARCH accrued_quarter_hours USING" in plan and "quarter_hour>? AND quarter_hour<?" in plan, plan
