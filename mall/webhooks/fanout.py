@@ -2,9 +2,16 @@
 endpoint of its brand that chose the topic.
 
 Runs as an outbox handler with nothing to call outside: the deliveries are written in the transaction that
-marks the outbox row delivered, so a crash either loses neither or keeps both. An endpoint registered after
-an event does not receive it. The unique (endpoint, event) makes a second fan-out of one row (its lease ran
-out while the first was still working) add nothing.
+marks the outbox row delivered, so a crash either loses neither or keeps both. The unique (endpoint, event)
+makes a second fan-out of one row (its lease ran out while the first was still working) add nothing.
+
+The rule: an endpoint receives the events published after its registration committed, while it is active.
+So the outbox asks, when an event is published (`listening_brands`, once per event or per batch), whether the
+brand has an active endpoint that chose the topic, and writes no row for nobody: a settlement batch of a brand
+without such an endpoint leaves no outbox rows at all. Webhook topics have no other outbox consumer (one
+handler per topic: mall.outbox.handlers). An endpoint whose registration commits while an event's transaction
+is open may miss that event; the fan-out also skips endpoints created after the event's time, and switched off
+since.
 """
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -49,5 +56,13 @@ def fan_out_many(session, rows: list[tuple[dict, OutboxRow]], now) -> None:
             fan_out(session, payload, {}, now, row=row)
 
 
+def listening_brands(session, topic: str, brand_ids: set[int]) -> set[int]:
+    """The brands among brand_ids with an active endpoint that chose `topic`: one query for all of them."""
+    rows = session.execute(select(WebhookEndpoint.brand_id, WebhookEndpoint.topics)
+                           .where(WebhookEndpoint.brand_id.in_(brand_ids), WebhookEndpoint.active.is_(True)))
+    return {brand_id for brand_id, topics in rows if topic in topics}
+
+
 for _topic in TOPICS:
-    handles(_topic, execute=_nothing_outside, record=fan_out, wants_row=True, record_many=fan_out_many)
+    handles(_topic, execute=_nothing_outside, record=fan_out, wants_row=True, record_many=fan_out_many,
+            listening=listening_brands)
