@@ -9,6 +9,7 @@ from mall.commission.events import CommissionSettled
 from mall.events import publish_many
 from mall.jobs.settle import settle_due
 from mall.outbox.models import OutboxEvent
+from mall.unit_of_work import commit
 from mall.webhooks.endpoints import disable_endpoint, register_endpoint
 from mall.webhooks.models import WebhookDelivery
 from mall.webhooks.topics import TOPICS
@@ -115,3 +116,14 @@ def test_a_request_event_is_kept_only_for_the_topics_an_endpoint_chose(client, m
     assert [(row.topic, row.payload["brand_id"]) for row in kept] == [("order.paid", listening.brand.id)]
     assert [(d.endpoint_id, d.event_id, d.topic) for d in deliveries(db.session)] == [
         (endpoint.id, kept[0].id, "order.paid")]
+
+
+def test_one_orders_events_in_one_bulk_fan_out_keep_their_order(make, db):
+    brand = make.brand()
+    endpoint = listen(db.session, brand.id, [SETTLED])
+    events = [CommissionSettled(order_id=7, brand_id=brand.id, shares=n, amount_fen=n, now=NOW) for n in range(12)]
+    publish_many(db.session, events)
+    commit(db.session)  # delivers the outbox rows it wrote, in bulk
+    sent = db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
+    assert [(d.endpoint_id, d.sequence_key, d.event_id) for d in sent] == [
+        (endpoint.id, "order:7", event.event_id) for event in events]
