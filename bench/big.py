@@ -36,17 +36,23 @@ def log_in(base: str, phone: str) -> str:
     return cookies
 
 
-def partner_scenarios(base: str, heavy: dict, connections: int, seconds: int) -> list[dict]:
+def partner_scenarios(base: str, heavy: dict, connections: int, seconds: int,
+                      own_connections: int = 2) -> list[dict]:
+    """Each page at `own_connections` (the partner's own phone and laptop: the latency the partner sees, no
+    queue) and at the run's `connections` (32 sessions of the same partner at once: a throughput test whose
+    p99 is the queue in front of 2 sync workers, ~32 / requests-per-second)."""
     cookie = log_in(base, heavy_phone(heavy["brand"]))
     header = (f"Cookie: {cookie}",)
     deepest = urllib.parse.quote(heavy.get("deepest_cursor", ""))  # keyset pages: the cursor of the last page
     results = []
     for name, path in (("partner_dashboard", "/partner"), ("partner_orders", "/partner/orders"),
                        ("partner_orders_deep", f"/partner/orders?after={deepest}")):
-        drained(base)  # what the previous scenario left queued would otherwise be timed as this one
-        result = load.wrk(base + path, connections=connections, seconds=seconds, headers=header)
-        result.update(name=name, path=path, target="p99 < 50 ms")
-        results.append(result)
+        for level in dict.fromkeys((own_connections, connections)):
+            drained(base)  # what the previous scenario left queued would otherwise be timed as this one
+            result = load.wrk(base + path, connections=level, threads=min(2, level), seconds=seconds,
+                              headers=header)
+            result.update(name=f"{name} -c{level}", path=path, connections=level, target="p99 < 50 ms")
+            results.append(result)
     results.append(csv_export(base, cookie, heavy))
     return results
 

@@ -12,7 +12,8 @@ provider would), and drives simulated buyers from this process (threads, one req
 
 Scenarios: `spread` (every buyer on a different SKU in turn) and `hot` (every buyer on one SKU), each with
 --buyers simulated buyers for --seconds. It reports paid orders/s, checkouts/s (buy answered 303), errors,
-p50/p99 per step, then checks the books with `flask mall audit` and that no SKU sold more than its stock.
+p50/p99 per step, the gunicorn workers' CPU per paid order (the order page's status polls included, counted
+too), then checks the books with `flask mall audit` and that no SKU sold more than its stock.
 """
 import argparse
 import json
@@ -52,6 +53,7 @@ class Journey:
         self.base = base
         self.http = requests.Session()
         self.timings: dict[str, float] = {}
+        self.polls = 0
 
     def _timed(self, step: str, call):
         began = time.perf_counter()
@@ -94,6 +96,7 @@ class Journey:
         while time.monotonic() < deadline:
             time.sleep(POLL[0])
             status = self.http.get(return_url, headers={"HX-Request": "true"}, timeout=30)
+            self.polls += 1
             _expect(status, (200,), "order status")
             if status.headers.get("HX-Refresh") == "true":
                 return
@@ -112,6 +115,7 @@ def drive(base: str, targets: list[dict], *, buyers: int, seconds: float) -> dic
     errors: list[str] = []
     stop_at = time.monotonic() + seconds
     checkouts = [0]
+    polls = [0]
 
     def buyer(number: int) -> None:
         turn = number
@@ -122,6 +126,7 @@ def drive(base: str, targets: list[dict], *, buyers: int, seconds: float) -> dic
                 with lock:
                     done.append(journey.timings)
                     checkouts[0] += 1
+                    polls[0] += journey.polls
             except Exception as err:  # noqa: BLE001 - every failure of a journey is counted and shown
                 with lock:
                     errors.append(str(err)[:120])
@@ -145,7 +150,22 @@ def drive(base: str, targets: list[dict], *, buyers: int, seconds: float) -> dic
     distinct = sorted(set(errors))
     return {"buyers": buyers, "seconds": round(elapsed, 1), "paid": len(done),
             "paid_per_s": round(len(done) / elapsed, 1), "checkouts_per_s": round(checkouts[0] / elapsed, 1),
-            "errors": len(errors), "error_kinds": distinct[:5], "steps": steps}
+            "errors": len(errors), "error_kinds": distinct[:5], "steps": steps,
+            "status_polls_per_paid": round(polls[0] / len(done), 1) if done else None}
+
+
+def server_cpu_seconds(server) -> float:
+    """CPU (user + system) the gunicorn workers have used so far, from /proc (PostgreSQL's backends not in it).
+    Workers are recycled only after 20,000 requests (gunicorn.conf.py), so none dies during a run."""
+    ticks = 0
+    for pid in serve._children(server.process.pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def oversold(env: dict, given: dict) -> list[int]:
@@ -175,7 +195,7 @@ def main(argv=None) -> int:
     print(f"instance {instance}; logs in {log.name}", flush=True)
     described = run.machine()
     if not args.skip_prepare:
-        run.prepare_database(env, None, log)
+        run.prepare_database(env, None, log, run.HEAVY_EVERY)  # no data set at scale: heavy_every is unused
     targets = big.probe(env, serve.ROOT, "skus")["skus"]
     given = {t["sku_id"]: t["stock_and_held"] for t in targets}
     mall = serve.Server("app:app", args.port, env).start(log)
@@ -187,8 +207,13 @@ def main(argv=None) -> int:
         for name, chosen, buyers in plan:
             if args.only and name not in args.only:
                 continue
+            cpu_before = server_cpu_seconds(mall)
             results[name] = drive(mall.base, chosen, buyers=buyers, seconds=args.seconds)
             results[name]["skus"] = len(chosen)
+            # Per paid order, everything its journey asked of the app, the order page's status polls included.
+            paid = results[name]["paid"]
+            results[name]["server_cpu_ms_per_paid"] = (
+                round((server_cpu_seconds(mall) - cpu_before) * 1000 / paid, 1) if paid else None)
             print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
             time.sleep(2)  # the last callbacks land before the next scenario
     finally:
@@ -212,13 +237,13 @@ def write(described: dict, args, results: dict, audit: dict, stock: dict) -> Non
             f"Machine: {described['cpu']}, {described['cores']} cores (shared: load average before "
             f"{described['load_average_before']}, after {described['load_average_after']}).",
             f"Server: {described['server']}; MOCK_PAY_DELIVERY=http. Buyers: threads of one separate process.", "",
-            "| scenario | buyers | SKUs | paid orders/s | checkouts/s | errors | " +
+            "| scenario | buyers | SKUs | paid orders/s | checkouts/s | errors | server CPU ms per paid | " +
             " | ".join(f"{s} p50/p99 ms" for s in STEPS) + " |",
-            "|---|---:|---:|---:|---:|---:|" + "---:|" * len(STEPS)]
+            "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(STEPS)]
     for name, r in results.items():
         cells = [f"{r['steps'][s]['p50_ms']} / {r['steps'][s]['p99_ms']}" if s in r["steps"] else "" for s in STEPS]
         rows.append(f"| {name} | {r['buyers']} | {r['skus']} | {r['paid_per_s']} | {r['checkouts_per_s']} | "
-                    f"{r['errors']} | " + " | ".join(cells) + " |")
+                    f"{r['errors']} | {r.get('server_cpu_ms_per_paid')} | " + " | ".join(cells) + " |")
     if "hot" in results and "hot_spread" in results and results["hot_spread"]["checkouts_per_s"]:
         ratio = results["hot"]["checkouts_per_s"] / results["hot_spread"]["checkouts_per_s"]
         rows += ["", f"Hot SKU / spread, same buyers: {ratio:.2f} (target >= 0.80)."]

@@ -99,11 +99,21 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", nargs="*", help="scenario names to run (default: all)")
     parser.add_argument("--port", type=int, default=18400)
+    # The comparison is 2 sync workers; another class (gthread, with --threads) is a second, labelled one.
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--settle-limit", type=int, default=300, help="stop `mall settle` after this many seconds")
     parser.add_argument("--heavy-every", type=int, default=HEAVY_EVERY,
                         help="the heavy partner shares every n-th order (1 with --scale 0.4: ~107,000 orders)")
+    parser.add_argument("--partner-connections", type=int, default=2,
+                        help="the heavy partner's pages also at this many connections (their own devices)")
+    parser.add_argument("--existing", action="store_true",
+                        help="--database already holds an earlier run's data (with --scale: its large data set): "
+                             "only migrate it, generate nothing")
     parser.add_argument("--skip-books", action="store_true", help="no `mall audit` / `mall settle` after the pages")
     args = parser.parse_args(argv)
+    if args.existing and not args.database:
+        parser.error("--existing needs --database")
 
     instance = tempfile.mkdtemp(prefix="mall-bench-")
     env = {**os.environ, **SERVER_ENV, "MALL_INSTANCE_PATH": instance, "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}"}
@@ -112,19 +122,22 @@ def main(argv=None) -> int:
     env.pop("FLASK_DEBUG", None)
     log = open(os.path.join(instance, "bench.log"), "w")
     print(f"instance {instance}; logs in {log.name}", flush=True)
-    described = machine()
-    prepare_database(env, args.scale, log, args.heavy_every)
+    described = {**machine(), "server": serve.describe(args.worker_class, args.threads)}
+    if args.existing:
+        subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=log, stderr=log)
+    else:
+        prepare_database(env, args.scale, log, args.heavy_every)
     t = big.probe(env, ROOT, "targets")
     data = big.probe(env, ROOT, "counts") if args.scale else None
     heavy = big.probe(env, ROOT, "heavy") if args.scale else None
 
-    mall = serve.Server("app:app", args.port, env).start(log)
+    mall = serve.Server("app:app", args.port, env, args.worker_class, args.threads).start(log)
     results, ceiling = [], None
     try:
         page = urllib.request.urlopen(f"{mall.base}/p/{t['product']}", timeout=10).read()
         cookie = visitor_cookie(mall.base, f"/p/{t['product']}/{t['partner']}")
-        ceiling_server = serve.Server("bench.ceiling:app", args.port + 1,
-                                      {**env, "BENCH_CEILING_BYTES": str(len(page))}).start(log)
+        ceiling_server = serve.Server("bench.ceiling:app", args.port + 1, {**env, "BENCH_CEILING_BYTES": str(len(page))},
+                                      args.worker_class, args.threads).start(log)
         try:
             ceiling = load.wrk(ceiling_server.base + "/", connections=args.connections, seconds=args.seconds)
             ceiling.update(name="ceiling", path="/ (bare Flask, static page)", bytes=len(page),
@@ -142,7 +155,8 @@ def main(argv=None) -> int:
             results.append(result)
             print(_line(result), flush=True)
         if heavy:
-            for result in big.partner_scenarios(mall.base, heavy, args.connections, args.seconds):
+            for result in big.partner_scenarios(mall.base, heavy, args.connections, args.seconds,
+                                                 args.partner_connections):
                 if "rps" in result:
                     result.update(peak_worker_rss_mb=mall.peak_worker_mb(), ratio=round(result["rps"] / ceiling["rps"], 3))
                     print(_line(result), flush=True)
@@ -166,7 +180,7 @@ def main(argv=None) -> int:
 
 
 def _line(r: dict) -> str:
-    return (f"{r['name']:<12} {r['rps']:>8} req/s  p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} ms  "
+    return (f"{r['name']:<24} {r['rps']:>8} req/s  p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} ms  "
             f"errors {r['errors']}  rss {r['peak_worker_rss_mb']} MB  ratio {r['ratio']}")
 
 

@@ -13,13 +13,18 @@ WORKERS = 2
 # gunicorn.conf.py as production uses it, with the issue's load: 2 sync workers (one thread each) on loopback.
 # The access log goes to /dev/null for the mall and the ceiling alike: 20,000 log lines per second would
 # measure the terminal, not the app.
-GUNICORN = [sys.executable, "-m", "gunicorn", "-c", os.path.join(ROOT, "gunicorn.conf.py"),
-            "--workers", str(WORKERS), "--threads", "1", "--worker-class", "sync",
+def gunicorn(worker_class: str = "sync", threads: int = 1) -> list[str]:
+    """The command; sync with one thread is the issue's configuration, anything else a second one, labelled."""
+    return [sys.executable, "-m", "gunicorn", "-c", os.path.join(ROOT, "gunicorn.conf.py"),
+            "--workers", str(WORKERS), "--threads", str(threads), "--worker-class", worker_class,
             "--access-logfile", "/dev/null", "--error-logfile", "-"]
 
 
-def describe() -> str:
-    return (f"gunicorn -c gunicorn.conf.py --workers {WORKERS} --threads 1 --worker-class sync "
+GUNICORN = gunicorn()
+
+
+def describe(worker_class: str = "sync", threads: int = 1) -> str:
+    return (f"gunicorn -c gunicorn.conf.py --workers {WORKERS} --threads {threads} --worker-class {worker_class} "
             "--access-logfile /dev/null (timeout 30, max_requests as in gunicorn.conf.py), bound to 127.0.0.1")
 
 
@@ -47,6 +52,8 @@ class Server:
     app: str
     port: int
     env: dict
+    worker_class: str = "sync"
+    threads: int = 1
     process: subprocess.Popen | None = None
     peak_rss_kb: dict = field(default_factory=dict)
     _watching: bool = False
@@ -57,7 +64,7 @@ class Server:
 
     def start(self, log) -> "Server":
         env = {**os.environ, **self.env, "BIND": f"127.0.0.1:{self.port}"}
-        self.process = subprocess.Popen([*GUNICORN, self.app], cwd=ROOT, env=env, stdout=log, stderr=log)
+        self.process = subprocess.Popen([*gunicorn(self.worker_class, self.threads), self.app], cwd=ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -66,6 +66,12 @@ def create_app(config: dict | type | None = None) -> Flask:
     from mall.live.poll import PinPoll
 
     app.wsgi_app = PinPoll(app.wsgi_app, app)  # the viewers' "nothing changed" answered before Flask runs
+    from mall.referral.link_fast_path import ShareLinkFastPath
+
+    app.wsgi_app = ShareLinkFastPath(app.wsgi_app, app)  # a share link's touch and redirect, before Flask runs
+    from mall.page_front import PageFront
+
+    app.wsgi_app = PageFront(app.wsgi_app, app)  # anonymous visitors' cached pages answered before Flask runs
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:  # behind a load balancer: trust its X-Forwarded-* so external URLs and client IPs are right
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

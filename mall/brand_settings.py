@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mall.audit.service import record
+from mall.database import held, keep
 
 MESSAGES = {
     "not_a_number": _l("Please enter a whole number."),
@@ -55,17 +56,21 @@ class SettingsError(Exception):
 
 def row_for(session, model, brand_id: int):
     """The brand's row of a settings model, created with the defaults on first use (safe when two requests race)."""
-    found = session.get(model, brand_id)
+    # Held: checkout asks for the same settings rows from attribution, planning and the order's record of them.
+    found = held(session, model, brand_id)
     if found is not None:
         return found
     try:
         with session.begin_nested():
             created = model(brand_id=brand_id)
             session.add(created)
+        keep(session, created)
         return created
     except IntegrityError:  # another request created it first
-        return session.scalars(select(model).where(model.brand_id == brand_id)
-                               .execution_options(populate_existing=True)).one()
+        found = session.scalars(select(model).where(model.brand_id == brand_id)
+                                .execution_options(populate_existing=True)).one()
+        keep(session, found)
+        return found
 
 
 def locked_row(session, model, brand_id: int):

@@ -74,6 +74,9 @@ class Config:
     # costs a render, never an error). 0 turns the cache off.
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 3)
     PAGE_FRESHNESS_SECONDS = _int("PAGE_FRESHNESS_SECONDS", 1)
+    # A share link's plain case (anonymous GET) answered before Flask runs (mall.referral.link_fast_path); 0 sends
+    # every share link through Flask's view, which answers the same.
+    SHARE_LINK_FAST_PATH = os.environ.get("SHARE_LINK_FAST_PATH", "1") == "1"
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mall:")

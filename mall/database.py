@@ -5,6 +5,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+# What a transaction remembers in session.info (for_this_transaction), forgotten when it ends or rolls back.
+_MEMOS: set[str] = set()
+
 # Execution option of a connection whose transaction only reads (see reads_only): SQLite begins it DEFERRED.
 READ_ONLY = "mall_read_only"
 
@@ -12,6 +15,42 @@ READ_ONLY = "mall_read_only"
 def plain_session(session) -> Session:
     """The Session behind db.session (a scoped_session proxies most, not all, of its methods: in_transaction)."""
     return session() if isinstance(session, scoped_session) else session
+
+
+def for_this_transaction(session, name: str, factory=dict):
+    """session.info[name], made by factory() on first use and forgotten at the transaction's end (commit or
+    rollback) and at any rollback (a savepoint's too), so nothing remembered outlives the work it describes."""
+    _MEMOS.add(name)
+    return plain_session(session).info.setdefault(name, factory())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_the_end(session, transaction) -> None:
+    if transaction.parent is None:  # the transaction's end, not a savepoint's release
+        for name in _MEMOS:
+            session.info.pop(name, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, _previous) -> None:
+    for name in _MEMOS:
+        session.info.pop(name, None)
+
+
+def held(session, model, ident):
+    """session.get, the object then kept until the transaction ends. SQLAlchemy's identity map holds objects
+    weakly: a row one event subscriber loaded and let go is SELECTed again by the next that asks session.get
+    for it. Held, it is answered from the identity map, as fresh as the ORM keeps it (an expired row is read
+    again; a Core UPDATE that bypasses the ORM must expire it, as everywhere)."""
+    found = session.get(model, ident)
+    if found is not None:
+        keep(session, found)
+    return found
+
+
+def keep(session, obj) -> None:
+    """Hold obj (persistent or pending) in the session's identity map until the transaction ends."""
+    for_this_transaction(session, "mall_held", list).append(obj)
 
 
 @contextmanager

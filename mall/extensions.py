@@ -4,10 +4,11 @@ from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from mall.security_headers import SecurityHeaders
 
 # Named constraints so migrations behave the same on SQLite (batch mode) and PostgreSQL.
 NAMING = {
@@ -28,5 +29,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-talisman = Talisman()
+talisman = SecurityHeaders()  # Flask-Talisman, its headers kept per page kind
 cache = Cache()  # whole pages for anonymous visitors (mall/page_cache.py)

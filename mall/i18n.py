@@ -1,4 +1,5 @@
 """Language choice: an explicit choice (cookie) wins, then the browser; Chinese is the default."""
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, has_request_context, redirect, request
@@ -14,13 +15,25 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     # The API reads no cookie (mall.api.auth): its clients say their language with Accept-Language.
     chosen = None if request.path.startswith("/api/") else request.cookies.get(COOKIE)
-    return choose_locale(chosen, request.accept_languages, current_app.config)
+    return locale_for(chosen, request.headers.get("Accept-Language"), current_app.config)
 
 
 def locale_of(environ, config) -> str:
     """The language select_locale would choose for this WSGI request, for answers given before Flask runs."""
-    chosen = parse_cookie(environ.get("HTTP_COOKIE")).get(COOKIE)
-    return choose_locale(chosen, parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept), config)
+    return locale_for(parse_cookie(environ.get("HTTP_COOKIE")).get(COOKIE), environ.get("HTTP_ACCEPT_LANGUAGE"), config)
+
+
+def locale_for(chosen: str | None, accept_language: str | None, config) -> str:
+    """choose_locale for a cookie and a raw Accept-Language header, each pair parsed once per process."""
+    return _locale_for(chosen, accept_language, tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"])
+
+
+# Phones send a handful of distinct Accept-Language headers; parsing one cost more than the rest of a cached
+# page. Bounded, so made-up headers cannot grow the process.
+@lru_cache(maxsize=1024)
+def _locale_for(chosen, accept_language, languages: tuple, default: str) -> str:
+    accept = parse_accept_header(accept_language, LanguageAccept)
+    return choose_locale(chosen, accept, {"LANGUAGES": languages, "BABEL_DEFAULT_LOCALE": default})
 
 
 def choose_locale(chosen: str | None, accept: LanguageAccept, config) -> str:

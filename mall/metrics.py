@@ -72,9 +72,14 @@ def _observe(response: Response) -> Response:
     started = g.pop("metrics_started", None)
     if started is not None:
         endpoint = request.url_rule.endpoint if request.url_rule else UNMATCHED
-        REQUEST_SECONDS.labels(endpoint, request.method).observe(time.perf_counter() - started)
-        REQUESTS.labels(endpoint, request.method, f"{response.status_code // 100}xx").inc()
+        observe(endpoint, request.method, response.status_code, time.perf_counter() - started)
     return response
+
+
+def observe(endpoint: str, method: str, status: int, seconds: float) -> None:
+    """One answered request (also those answered before Flask runs: mall.page_front)."""
+    REQUEST_SECONDS.labels(endpoint, method).observe(seconds)
+    REQUESTS.labels(endpoint, method, f"{status // 100}xx").inc()
 
 
 def _metrics_page() -> Response:

@@ -23,6 +23,9 @@ exact, because a remembered fingerprint never outlives the earliest end among th
 viewer count and ticker) is at most PAGE_CACHE_SECONDS (3 s) old, the "few seconds" the issue allows. A room's
 state and pin are remembered like a fingerprint (replaced by every start, pin and end), and every touch and
 heartbeat is still written.
+
+mall/page_front.py gives the same copies to plain anonymous visitors before Flask runs, under the same rule: it
+only serves what recalled() and the stored copy already hold, and leaves everything else to the views.
 """
 import logging
 import secrets
@@ -34,6 +37,7 @@ from datetime import datetime, timedelta
 from flask import current_app, get_flashed_messages, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 from sqlalchemy import event
@@ -51,6 +55,12 @@ class Slot:
     marker: str
     fresh: Callable[[], str]
 
+    def __post_init__(self):
+        SLOTS.append(self)
+
+
+SLOTS: list[Slot] = []  # every kind of per-visitor value, for answers given before Flask runs (mall.page_front)
+
 
 # Private-use characters: no rendered page contains them, and escaping leaves them alone.
 CSRF_TOKEN = Slot("\ue000csrf\ue000", generate_csrf)
@@ -62,17 +72,29 @@ def seconds() -> int:
 
 def cacheable() -> bool:
     """Whether this request may be served a shared copy: a plain GET by an anonymous visitor."""
-    if seconds() <= 0 or request.method not in ("GET", "HEAD") or current_user.is_authenticated:
+    if seconds() <= 0 or request.method not in ("GET", "HEAD") or signed_in():
         return False
     # A flash is shown once, on the next page: peeking must not consume it (get_flashed_messages would).
     return "_flashes" not in session
 
 
+def signed_in() -> bool:
+    """Whether a user is logged in. Without a user in the session or a remember cookie nobody can be, so no
+    user is loaded (Flask-Login's identifier hashing and session-protection check) for a stranger."""
+    if "_user_id" not in session and current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in request.cookies:
+        return False
+    return current_user.is_authenticated
+
+
 def page_key(fingerprint: str) -> str:
     """The cache key of this URL in this visitor's language, for page content described by `fingerprint`.
     An htmx request gets its own key: its answer is a fragment, not the page."""
-    fragment = ":hx" if request.headers.get("HX-Request") else ""
-    return f"page:{get_locale()}:{request.full_path}{fragment}:{fingerprint}"
+    return key_for(str(get_locale()), request.full_path, bool(request.headers.get("HX-Request")), fingerprint)
+
+
+def key_for(locale: str, full_path: str, htmx: bool, fingerprint: str) -> str:
+    fragment = ":hx" if htmx else ""
+    return f"page:{locale}:{full_path}{fragment}:{fingerprint}"
 
 
 def cached(key: str, slots: tuple[Slot, ...] = (CSRF_TOKEN,)) -> str | None:
@@ -109,16 +131,25 @@ def remembered(key: str, now: datetime, compute: Callable[[], tuple[object, int]
     compute returns (value, seconds it holds)."""
     limit = current_app.config["PAGE_FRESHNESS_SECONDS"]
     found = _remembered.get(key)
-    generation = _generation() if limit > 0 else None
-    if found is not None and now < found.until and found.generation == generation:
+    token = generation() if limit > 0 else None
+    if found is not None and now < found.until and found.generation == token:
         return found.value
     value, holds = compute()
     if limit > 0:
         with _remembered_lock:
             if len(_remembered) >= MAX_REMEMBERED:
                 _remembered.clear()
-            _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)), generation)
+            _remembered[key] = Remembered(value, now + timedelta(seconds=min(limit, holds)), token)
     return value
+
+
+def recalled(key: str, now: datetime, token: object) -> tuple[bool, object]:
+    """(True, value) if remembered() holds a value for `key` that is still good under `token` (the shared
+    generation, as generation() reads it), else (False, None): remembered() would compute."""
+    found = _remembered.get(key)
+    if found is not None and now < found.until and found.generation == token:
+        return True, found.value
+    return False, None
 
 
 # What the pages show changed: a token in the shared cache, replaced after every commit that wrote a row of a
@@ -130,7 +161,7 @@ def remembered(key: str, now: datetime, compute: Callable[[], tuple[object, int]
 GENERATION_KEY = "page:generation"
 
 
-def _generation() -> object:
+def generation() -> object:
     try:
         return cache.get(GENERATION_KEY)
     except (RedisError, OSError):

@@ -5,6 +5,7 @@ Flask-Limiter once the blueprints are in. Each app gets its own Limiter (not one
 instance) so two apps in one process count like two hosts do: each alone with memory://, together
 through a shared Redis. Every rule counts POSTs only, but API: reading a page is never limited here.
 """
+import functools
 import hashlib
 import logging
 import math
@@ -126,15 +127,24 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
     if not limiter.enabled:
         return
+    counted: dict[str, set[str]] = {}  # endpoint -> the methods some rule counts
     for endpoint, view in list(app.view_functions.items()):
         marked = getattr(view, "rate_limits", None)
         if marked is None:
             continue
+        counted[endpoint] = {method for rule in marked.rules for method in rule.methods}
         for rule in marked.rules:
             view = limiter.limit(_setting(rule.setting), key_func=rule.key, methods=list(rule.methods),
                                  scope=rule.setting.lower(), error_message=rule.message, deduct_when=rule.counts,
                                  exempt_when=rule.exempt, on_breach=_on_breach(rule, marked.refusal))(view)
         app.view_functions[endpoint] = view
+    if not any(app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+        # Every limit here is a view's own rule for its methods, so a request no rule counts (every page GET: a
+        # product page from a share link, the home page) has nothing to check. Flask-Limiter would still resolve
+        # and evaluate the app's limits for it on every request (a tenth of a cached page); the filter skips only
+        # that. Abuse protection stays whole: each rule's requests are counted as before, and touches have
+        # their own counter (touch_allowed). With default or application-wide limits configured, no shortcut.
+        limiter.request_filter(lambda: request.method not in counted.get(request.endpoint, ()))
 
 
 def limiter_for(app: Flask) -> Limiter:
@@ -195,13 +205,23 @@ def touch_allowed() -> bool:
     Over the limit the visitor still gets the product (see referral.routes._visit); only the row is
     skipped, so a bot hammering a link cannot grow the touch table without bound.
     """
-    limiter = limiter_for(current_app)
+    return touch_allowed_for(current_app, client_ip())
+
+
+def touch_allowed_for(app: Flask, ip: str) -> bool:
+    """touch_allowed for a client address, outside a request (the share link's answer before Flask runs:
+    mall.referral.link_fast_path): the same limiter, storage and counter."""
+    limiter = limiter_for(app)
     if not limiter.enabled:
         return True
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "mall"
+    prefix = app.config.get("RATELIMIT_KEY_PREFIX") or "mall"
     try:
-        return all(limiter.limiter.hit(item, prefix, "touch", client_ip())
-                   for item in parse_many(current_app.config["RATELIMIT_TOUCH"]))
+        return all(limiter.limiter.hit(item, prefix, "touch", ip) for item in _touch_limits(app.config["RATELIMIT_TOUCH"]))
     except Exception:  # noqa: BLE001  storage down: a customer's attribution matters more than the cap
         log.exception("touch rate limit unavailable; recording the touch")
         return True
+
+
+@functools.lru_cache(maxsize=8)
+def _touch_limits(setting: str) -> tuple:
+    return tuple(parse_many(setting))

@@ -26,4 +26,4 @@ def register() -> None:
     import mall.webhooks.fanout  # noqa: F401  (turns outbox rows of webhook topics into deliveries)
 
     payment_subscribers.register()  # accrues at payment, after the others: the brand's account row is held to commit
-    import mall.reporting.subscribers  # noqa: F401  (the reports' daily roll-up; after commission's accrual)
+    import mall.reporting.subscribers  # noqa: F401  (the reports' daily roll-up; after commission's accrual, and last)

@@ -23,6 +23,8 @@ from mall.outbox.queue import take_queued
 def commit(session=None, *, now=None) -> None:
     """Commit the current transaction, then deliver the outbox rows it wrote (their outcome booked at `now`,
     by default the clock's: the demo, replaying the past, passes its own)."""
+    if session is None and not db.session.registry.has():
+        return  # this request never asked for a session (a page from the cache): nothing began, nothing queued
     session = plain_session(session if session is not None else db.session)
     queued = take_queued(session)
     if session.in_transaction():  # else nothing began (a page served from the cache): nothing to commit

@@ -33,16 +33,16 @@ def normalise_code(code: str | None) -> str:
     return pasted_code(code)
 
 
-def published_product_by_code(session, code: str | None) -> Product | None:
-    """The published product behind a short code (any case), with its SKUs, images and brand loaded."""
+def published_product_by_code(session, code: str | None, *, images: bool = True) -> Product | None:
+    """The published product behind a short code (any case), with its SKUs, images and brand loaded
+    (`images=False`: not the images, which a checkout reads only when it shows the page again)."""
     code = normalise_code(code)
     if not code or len(code) > Product.code.type.length:
         return None
-    return session.scalar(
-        select(Product)
-        .where(Product.code == code, Product.published.is_(True))
-        .options(selectinload(Product.skus), selectinload(Product.images), joinedload(Product.brand))
-    )
+    options = [selectinload(Product.skus), joinedload(Product.brand)]
+    if images:
+        options.append(selectinload(Product.images))
+    return session.scalar(select(Product).where(Product.code == code, Product.published.is_(True)).options(*options))
 
 
 @dataclass(frozen=True)

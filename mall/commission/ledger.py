@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, event, func, select, update
+from sqlalchemy import case, event, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,6 +81,22 @@ def account(session, brand_id: int, owner_kind: str, owner_id: int, kind: str) -
     if key not in looked_up:
         looked_up[key] = _find_or_create(session, brand_id, owner_kind, owner_id, kind)
     return looked_up[key]
+
+
+def accounts(session, keys: list[tuple[int, str, int, str]]) -> list[Account]:
+    """account() for many (brand_id, owner_kind, owner_id, kind) keys: those not yet looked up in this
+    transaction in one SELECT, the missing ones created in the order of `keys` (as one account() call per key
+    would, so the new accounts' ids, which decide the lock order, are the same)."""
+    looked_up = plain_session(session).info.setdefault(_LOOKED_UP, {})
+    wanted = [key for key in dict.fromkeys(keys) if key not in looked_up]
+    if len(wanted) > 1:
+        columns = tuple_(Account.brand_id, Account.owner_kind, Account.owner_id, Account.kind)
+        for found in session.scalars(select(Account).where(columns.in_(wanted))):
+            looked_up[(found.brand_id, found.owner_kind, found.owner_id, found.kind)] = found
+    for key in wanted:
+        if key not in looked_up:
+            looked_up[key] = _find_or_create(session, *key)
+    return [looked_up[key] for key in keys]
 
 
 def _find_or_create(session, brand_id: int, owner_kind: str, owner_id: int, kind: str) -> Account:

@@ -1,5 +1,5 @@
 """Whose money a share is, and locking everything a share's money moves touch, in one order."""
-from mall.commission.ledger import AVAILABLE, DEBT, PAYABLE, PENDING, Owner, brand_account, lock, owner_account
+from mall.commission.ledger import AVAILABLE, DEBT, PAYABLE, PENDING, Owner, accounts, lock
 from mall.commission.models import CommissionShare
 
 
@@ -11,9 +11,9 @@ def beneficiary(share: CommissionShare) -> Owner:
 
 def lock_for(session, shares: list[CommissionShare]) -> None:
     """Lock the brand's payable and each beneficiary's pending, available and debt before deciding amounts."""
-    accounts = []
+    keys = []
     for share in shares:
         owner = beneficiary(share)
-        accounts += [owner_account(session, owner, kind) for kind in (PENDING, AVAILABLE, DEBT)]
-        accounts.append(brand_account(session, share.brand_id, PAYABLE))
-    lock(session, accounts)
+        keys += [(owner.brand_id, owner.kind, owner.id, kind) for kind in (PENDING, AVAILABLE, DEBT)]
+        keys.append((share.brand_id, "brand", share.brand_id, PAYABLE))
+    lock(session, accounts(session, keys))

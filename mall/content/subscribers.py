@@ -1,6 +1,6 @@
 """Content statistics follow orders: a paid order whose credited touch came through an item's link counts for
 that item (and the partner credited), and refunds take back from its GMV. In the order's own transaction."""
-from sqlalchemy import case, select, update
+from sqlalchemy import case, exists, select, update
 
 from mall.commission.models import OrderAttribution
 from mall.content.models import ContentItem, ContentOrder
@@ -12,17 +12,18 @@ from mall.referral.models import Touch
 
 @subscribe(OrderPaid)
 def count_paid_order(session, event: OrderPaid) -> None:
-    if session.get(ContentOrder, event.order_id) is not None:  # a replayed event counts once
+    # One query: the item whose link brought the credited touch, unless this order already counts (a replay).
+    found = session.execute(
+        select(Touch.content_item_id, OrderAttribution.sharer_id)
+        .join(Touch, Touch.id == OrderAttribution.touch_id)
+        .join(ContentItem, ContentItem.id == Touch.content_item_id)
+        .where(OrderAttribution.order_id == event.order_id, ContentItem.brand_id == event.brand_id,
+               ~exists().where(ContentOrder.order_id == event.order_id))).first()
+    if found is None:
         return
-    attribution = session.get(OrderAttribution, event.order_id)
-    if attribution is None or attribution.touch_id is None:
-        return
-    item_id = session.scalar(select(Touch.content_item_id).join(ContentItem, ContentItem.id == Touch.content_item_id)
-                             .where(Touch.id == attribution.touch_id, ContentItem.brand_id == event.brand_id))
-    if item_id is None:
-        return
+    item_id, sharer_id = found
     order = session.get(Order, event.order_id)
-    session.add(ContentOrder(order_id=order.id, item_id=item_id, partner_id=attribution.sharer_id,
+    session.add(ContentOrder(order_id=order.id, item_id=item_id, partner_id=sharer_id,
                              gmv_fen=order.total_fen, refunded_fen=0, paid_at=order.paid_at or event.now))
     session.flush()
 

@@ -56,12 +56,12 @@ def room(code: str):
 
     # The room's state and pin as this process saw them at most PAGE_FRESHNESS_SECONDS ago, as the pin poll
     # (mall.live.poll) does: a start, an end or a pin reaches the page within the seconds the issue allows.
-    snapshot = page_cache.remembered(f"room:{code}", now, lambda: _snapshot(session(), code, now)) or abort(404)
+    snapshot = page_cache.remembered(room_memo(code), now, lambda: _snapshot(session(), code, now)) or abort(404)
     if not beaten:
         beat(db.session, snapshot, visitor, code=code, now=now)  # a cached page is a view too
     # Only a room that has not started shows whether this browser asked to be reminded.
     asked = snapshot.state == RoomState.SCHEDULED and reminded(session(), snapshot.id, visitor)
-    key = page_cache.page_key(f"{snapshot.fingerprint}:{int(asked)}")
+    key = page_cache.page_key(room_variant(snapshot, asked))
     html = page_cache.cached(key)
     if html is None:
         response = _room_page(room_by_code(session(), code) or abort(404))
@@ -70,6 +70,16 @@ def room(code: str):
     response = make_response(html)
     response.headers["Content-Security-Policy"] = snapshot.policy
     return response
+
+
+# Shared with the answers given before Flask runs (mall.page_front), which must find the copy this view stored.
+def room_memo(code: str) -> str:
+    return f"room:{code}"
+
+
+def room_variant(snapshot, asked: bool) -> str:
+    """The room's fingerprint and whether this browser asked to be reminded (only a room not yet started shows it)."""
+    return f"{snapshot.fingerprint}:{int(asked)}"
 
 
 def _snapshot(session, code: str, now):

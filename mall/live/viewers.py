@@ -55,9 +55,8 @@ def invited(session, room: LiveRoom, partner_code: str, visitor_key: str, *, use
     """An invite link was opened: a touch (channel "live", binding as for product links) and the viewer.
     `ref` is the link's ?j= marker (a journey step's), kept on the touch."""
     touch = record_visit(session, brand_id=room.brand_id, partner_code=partner_code, channel="live",
-                         target=f"live:{room.code}", visitor_key=visitor_key, user_id=user_id, ref=ref, now=now)
-    if touch is not None:
-        touch.live_room_id = room.id
+                         target=f"live:{room.code}", visitor_key=visitor_key, user_id=user_id, ref=ref,
+                         live_room_id=room.id, now=now)
     seen(session, room, visitor_key, now=now, inviter_id=touch.partner_id if touch else None,
          store_id=touch.store_id if touch else None)
 

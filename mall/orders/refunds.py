@@ -45,12 +45,18 @@ class RefundFailed(RefundError):
     message = _l("The payment provider did not accept the refund. Please try again later.")
 
 
-def refundable_by_line(session: Session, order: Order) -> dict[int, int]:
-    """What may still be asked for on each line: total minus refunded minus amounts in open requests."""
+def refundable_by_line(session: Session, order: Order, *, lines: list[OrderLine] | None = None) -> dict[int, int]:
+    """What may still be asked for on each line: total minus refunded minus amounts in open requests.
+
+    `lines`: the order's lines as this request just loaded them (a page shows what it read); without them
+    they are read again, as a decision under the order's lock needs."""
     open_fen = _open_by_line(session, order.id)
-    lines = session.execute(select(OrderLine.id, OrderLine.total_fen, OrderLine.refunded_fen)
-                            .where(OrderLine.order_id == order.id).order_by(OrderLine.id))
-    return {line_id: total - refunded - open_fen.get(line_id, 0) for line_id, total, refunded in lines}
+    if lines is not None:
+        rows = [(line.id, line.total_fen, line.refunded_fen) for line in lines]
+    else:
+        rows = session.execute(select(OrderLine.id, OrderLine.total_fen, OrderLine.refunded_fen)
+                               .where(OrderLine.order_id == order.id).order_by(OrderLine.id))
+    return {line_id: total - refunded - open_fen.get(line_id, 0) for line_id, total, refunded in rows}
 
 
 def request_refund(session: Session, order_id: int, *, items: list[tuple[int, int | None]] | None,

@@ -1,17 +1,17 @@
 """What a partner's dashboard reads: memberships, balances, earnings by day. Read-only; the attributed orders,
 customers masked, are mall.partner.order_cards."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from mall.commission.balances import balances
-from mall.commission.earnings import accrued_since, ceil_quarter_hour
+from mall.commission.earnings import QUARTER_HOUR, accrued_between, ceil_quarter_hour, newest_quarter_hour
 from mall.commission.ledger import PENDING
 from mall.commission.models import Account
 from mall.partner.chart import BarChart, bar_chart, day_series
-from mall.partner.days import day_range_utc, day_start_utc, local_date
+from mall.partner.days import day_start_utc, local_date
 from mall.referral.models import Partner
 
 
@@ -48,32 +48,34 @@ def totals(session: Session, partner: Partner) -> Totals:
     return Totals(**{kind: int(found.get(kind, 0)) for kind in Totals.__dataclass_fields__})
 
 
-def earnings_by_day(session: Session, partner: Partner, *, first: date, tz: tzinfo) -> dict[date, int]:
-    """Commission accrued per local day since `first` (what became pending that day).
+def earnings_by_day(session: Session, partner: Partner, *, first: date, tz: tzinfo,
+                    last: date | None = None) -> dict[date, int]:
+    """Commission accrued per local day from `first` to `last` (default: the newest day with an accrual),
+    what became pending that day.
 
-    Read from the accruals' roll-up per UTC quarter hour (mall.commission.earnings, why there), each quarter
-    hour to its local day here: SQLite cannot convert time zones, and every zone's offset is a whole number
-    of quarter hours. At most 96 rows a day, through the roll-up's key, whatever the partner's history."""
-    start, _ = day_range_utc(first, None, tz)
+    Read from the accruals' roll-up per UTC quarter hour (mall.commission.earnings, why there), summed per local
+    day by the database: SQLite cannot convert time zones, but every zone's local midnights fall on quarter
+    hours, so each day is a range of quarter hours, DST changes included."""
     account_id = session.scalar(select(Account.id).where(
         Account.brand_id == partner.brand_id, Account.owner_kind == "partner", Account.owner_id == partner.id,
         Account.kind == PENDING))
     if account_id is None:
         return {}
-    # The rows come oldest first: walk the local days along them, each day's end as a quarter hour (local
-    # midnights are on quarter hours, DST changes included), instead of converting every row's time.
-    per_day: dict[date, int] = {}
-    day, day_end = first, ceil_quarter_hour(day_start_utc(first + timedelta(days=1), tz))
-    for number, amount in accrued_since(session, account_id, start):
-        while number >= day_end:
-            day += timedelta(days=1)
-            day_end = ceil_quarter_hour(day_start_utc(day + timedelta(days=1), tz))
-        per_day[day] = per_day.get(day, 0) + amount
-    return per_day
+    if last is None:
+        newest = newest_quarter_hour(session, account_id)
+        if newest is None:
+            return {}
+        last = local_date(datetime.fromtimestamp(newest * QUARTER_HOUR, UTC).replace(tzinfo=None), tz)
+    if last < first:
+        return {}
+    days = [first + timedelta(days=n) for n in range((last - first).days + 2)]
+    bounds = [ceil_quarter_hour(day_start_utc(day, tz)) for day in days]
+    return {days[i]: amount for i, amount in sorted(accrued_between(session, account_id, bounds).items())}
 
 
 def earnings_chart(session: Session, partner: Partner, *, now: datetime, tz: tzinfo, days: int = 30) -> BarChart:
     """Bars for the commission accrued on each of the last `days` local days, today included."""
     today = local_date(now, tz)
     first = today - timedelta(days=days - 1)
-    return bar_chart(day_series(earnings_by_day(session, partner, first=first, tz=tz), last=today, days=days))
+    return bar_chart(day_series(earnings_by_day(session, partner, first=first, last=today, tz=tz), last=today,
+                                days=days))

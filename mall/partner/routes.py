@@ -4,8 +4,10 @@ Views only pick the partner membership, parse filters and hand over to the read 
 write, a withdrawal request, is mall.commission.withdrawals.request_withdrawal.
 """
 from datetime import timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import (
     Blueprint,
     Response,
@@ -18,7 +20,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_date, get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -61,7 +63,13 @@ def _percent_filter(bp_value):
 
 @bp.app_template_filter("day")
 def _day_filter(day):
-    return format_date(day, "medium")
+    # The chart names each of its 30 days twice; Babel takes ~0.1 ms a date, so a dashboard spent 6 ms on it.
+    return _day_text(day, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day, locale: str) -> str:
+    return format_date(day, "medium", locale=locale)
 
 
 def _tz() -> ZoneInfo:

@@ -3,13 +3,14 @@ from flask import current_app, flash, redirect, url_for
 
 from mall.extensions import db
 from mall.payments.provider import provider_available
-from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment
+from mall.payments.service import PaymentError, PaymentsUnavailable, begin_payment, order_to_pay
 from mall.urls import notify_url, public_url
 
 
 def to_payment(order):
     """Send the buyer to the provider; an order that is past paying (a replayed submit) opens its page."""
     provider = current_app.config["PAYMENT_PROVIDER"]
+    order = order_to_pay(db.session, order)
     try:
         if not provider_available(provider):
             raise PaymentsUnavailable()  # checked first: there is no callback address for no provider

@@ -7,8 +7,9 @@ after the callback's transaction has committed.
 import logging
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from mall.domain import DomainError
 from mall.events import Actor
@@ -67,6 +68,14 @@ def begin_payment(session, order: Order, *, return_url: str, notify_url: str, pr
     return started.redirect_url
 
 
+def order_to_pay(session, order: Order) -> Order:
+    """The order as it stands, with what begin_payment reads of it (lines, brand) in one query: after the
+    checkout's commit expired it, the order, its lines and its brand would each be read again on their own."""
+    order_id = inspect(order).identity[0]
+    return session.scalars(select(Order).where(Order.id == order_id)
+                           .options(joinedload(Order.lines), joinedload(Order.brand))).unique().one()
+
+
 def latest_payment(session, order_id: int) -> Payment | None:
     """The order's most recent payment attempt (the order page shows 'waiting for confirmation' from it)."""
     return session.scalars(select(Payment).where(Payment.order_id == order_id)
@@ -112,12 +121,13 @@ def handle_callback(session, provider_name: str, headers, body: bytes, *, now) -
 
 
 def _apply(session, provider_name: str, event: CallbackEvent, *, now) -> str:
-    payment = session.scalars(select(Payment).where(Payment.provider == provider_name,
-                                                    Payment.provider_ref == event.provider_ref)).first()
-    if payment is None:
+    found = session.execute(select(Payment, Order).join(Order, Order.id == Payment.order_id)
+                            .where(Payment.provider == provider_name,
+                                   Payment.provider_ref == event.provider_ref)).first()
+    if found is None:
         log.warning("payment callback for unknown charge %s", event.provider_ref)
         return "unknown payment"
-    order = session.get(Order, payment.order_id)
+    payment, order = found
     if event.merchant_ref != order.number or event.amount_fen != payment.amount_fen \
             or event.amount_fen != order.total_fen:
         # Never mark an order paid for money that is not exactly its total; a person looks at these.

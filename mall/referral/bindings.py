@@ -7,13 +7,15 @@ even when two touches race, and the loser of a race re-reads and decides again.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from mall.events import publish
-from mall.referral.attribution import LAST_TOUCH, NewBinding
+from mall.referral.attribution import LAST_TOUCH, BindingFact, NewBinding
 from mall.referral.events import CustomerBound
-from mall.referral.models import Binding
+from mall.referral.facts import binding_fact
+from mall.referral.models import Binding, Partner
 
 SHARER, GUIDE = "sharer", "guide"
 RACE_ATTEMPTS = 3
@@ -69,6 +71,71 @@ def replace_binding(session, *, brand_id: int, kind: str, customer: Customer, de
                                        visitor_key=customer.visitor_key))
         return binding
     return None  # three lost races in a row: the others' bindings stand, which is a valid outcome
+
+
+# A touch's bindings in Core statements (a share link opens hundreds a minute): the customer's open bindings of the
+# brand with their partner's status in one read, and the new one inserted unless the customer already has an open
+# one of its kind (the partial unique indexes), which is how a lost race shows without a savepoint.
+_B = Binding.__table__.c
+_OPEN = (select(_B.id, _B.kind, _B.partner_id, _B.started_at, _B.expires_at, Partner.status)
+         .join(Partner, Partner.id == _B.partner_id)
+         .where(_B.brand_id == bindparam("brand_id"), _B.kind.in_((SHARER, GUIDE)), _B.ended_at.is_(None)))
+_OPEN_OF_USER = _OPEN.where(_B.user_id == bindparam("user_id"))
+_OPEN_OF_VISITOR = _OPEN.where(_B.visitor_key == bindparam("visitor_key"), _B.user_id.is_(None))
+_INSERT_UNLESS_OPEN = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Binding.__table__).on_conflict_do_nothing()
+                       .returning(_B.id) for dialect in (sqlite, postgresql)}
+
+
+def bind_after_touch(session, *, brand_id: int, kinds: tuple[str, ...], customer: Customer, decide,
+                     now: datetime) -> None:
+    """For each kind, open the binding `decide(current)` asks for (a NewBinding or None; current is a BindingFact,
+    expired if its partner is no longer active), ending the current one; as replace_binding, in Core statements."""
+    if customer.user_id is None and not customer.visitor_key:
+        return
+    current = _open_facts(session, brand_id, customer, now)
+    for kind in kinds:
+        for _attempt in range(RACE_ATTEMPTS):
+            new: NewBinding | None = decide(current.get(kind))
+            if new is None:
+                break
+            binding_id = _open(session, brand_id, kind, customer, current.get(kind), new, now)
+            if binding_id is not None:
+                publish(session, CustomerBound(now=now, binding_id=binding_id, brand_id=brand_id, kind=kind,
+                                               partner_id=new.partner_id, user_id=customer.user_id,
+                                               visitor_key=customer.visitor_key))
+                break
+            current = _open_facts(session, brand_id, customer, now)  # lost a race: read again, decide again
+
+
+def _open_facts(session, brand_id: int, customer: Customer, now: datetime) -> dict[str, BindingFact]:
+    connection = session.connection()
+    if customer.user_id is not None:
+        rows = connection.execute(_OPEN_OF_USER, {"brand_id": brand_id, "user_id": customer.user_id})
+    else:
+        rows = connection.execute(_OPEN_OF_VISITOR, {"brand_id": brand_id, "visitor_key": customer.visitor_key})
+    return {row.kind: binding_fact(row, partner_active=row.status == "active", now=now) for row in rows}
+
+
+def _open(session, brand_id: int, kind: str, customer: Customer, current: BindingFact | None, new: NewBinding,
+          now: datetime) -> int | None:
+    """The new binding's id, or None when another request changed the customer's bindings first."""
+    connection = session.connection()
+    statement = _INSERT_UNLESS_OPEN[connection.dialect.name]
+    values = dict(brand_id=brand_id, kind=kind, partner_id=new.partner_id, user_id=customer.user_id,
+                  visitor_key=customer.visitor_key, touch_id=new.touch_id, reason=new.reason, started_at=now,
+                  expires_at=new.expires_at, ended_at=None)
+    if current is None:
+        return connection.execute(statement, values).scalar()
+    try:
+        with session.begin_nested():  # ending the old one and opening the new one stand or fall together
+            if not _end(session, current.id, now):
+                raise _LostRace
+            binding_id = session.connection().execute(statement, values).scalar()
+            if binding_id is None:
+                raise _LostRace
+    except _LostRace:
+        return None
+    return binding_id
 
 
 class _LostRace(Exception):

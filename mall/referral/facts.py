@@ -22,23 +22,13 @@ def partner_facts(session, partner_ids, *, levels: int = 1) -> dict[int, Partner
             .join(User, User.id == Partner.user_id)
             .where(Partner.id.in_(wanted))).all()
         for row in rows:
-            facts[row.id] = _fact(row)
+            facts[row.id] = partner_fact_from_row(row)
         wanted = {row.inviter_id for row in rows if row.inviter_id is not None}
     return facts
 
 
-def partner_fact_by_code(session, code: str) -> tuple[PartnerFact, int] | None:
-    """The partner behind a referral code (already normalised) as a fact, with its brand: one query (a share
-    link needs no Partner object, only what the binding rule reads)."""
-    row = session.execute(
-        select(Partner.id, Partner.user_id, Partner.brand_id, Partner.status, Partner.inviter_id,
-               User.role, User.brand_id.label("user_brand_id"), User.store_id)
-        .join(User, User.id == Partner.user_id)
-        .where(Partner.code == code)).first()
-    return (_fact(row), row.brand_id) if row is not None else None
-
-
-def _fact(row) -> PartnerFact:
+def partner_fact_from_row(row) -> PartnerFact:
+    """A row of partner, user and role columns (as the queries here select them) as a fact."""
     is_guide = row.role == Role.GUIDE and row.user_brand_id == row.brand_id
     return PartnerFact(id=row.id, user_id=row.user_id, active=row.status == "active", inviter_id=row.inviter_id,
                        guide_store_id=row.store_id if is_guide else None)

@@ -19,8 +19,11 @@ from mall.referral.forms import JoinForm
 from mall.referral.service import (
     PartnerError,
     become_partner,
+    link_by_code,
+    normalise_code,
     partner_by_code,
     partner_of,
+    record_link_visit,
     record_visit,
     store_by_code,
 )
@@ -51,14 +54,36 @@ def _visit(brand_id: int, **kw) -> None:
 
 @bp.get("/p/<product_code>/<partner_code>")
 def product_link(product_code: str, partner_code: str):
-    # The product's code and brand, remembered per process for PAGE_FRESHNESS_SECONDS like the product page's
-    # own fingerprint: a product withdrawn a moment ago is still linked to for that second, then not.
-    product = page_cache.remembered(f"product-ref:{product_code.strip().upper()[:40]}", utcnow(),
-                                    lambda: (published_product_ref(db.session, product_code), 1))
+    now = utcnow()
+    product, link = share_link_facts(db.session, product_code, partner_code, now)
     if product is None:
         return redirect(url_for("catalog.home"))
-    _visit(product.brand_id, partner_code=partner_code, channel="link", target=f"product:{product.code}")
+    if link is not None and link.brand_id == product.brand_id and touch_allowed():  # as _visit
+        record_link_visit(db.session, link=link, brand_id=product.brand_id, channel="link",
+                          target=f"product:{product.code}", visitor_key=get_or_set_visitor_key(),
+                          user_id=current_user.id if current_user.is_authenticated else None,
+                          ref=request.args.get("j", ""), now=now)
     return redirect(url_for("catalog.product", code=product.code))
+
+
+def share_link_facts(session, product_code: str, partner_code: str, now) -> tuple:
+    """The product's code and brand and the partner behind the code with their brand's rule, each remembered per
+    process for PAGE_FRESHNESS_SECONDS like the product page's own fingerprint: a product withdrawn, a partner
+    disabled or a rule changed a moment ago still counts for that second, then not. A binding made to a partner
+    disabled within it protects nobody and credits nothing (it reads as expired: mall.referral.facts.binding_fact)."""
+    product = page_cache.remembered(f"product-ref:{product_code.strip().upper()[:40]}", now,
+                                    lambda: (published_product_ref(session, product_code), 1))
+    if product is None:
+        return None, None
+    normal = normalise_code(partner_code)
+    link = page_cache.remembered(f"link:{normal}", now, lambda: _held(link_by_code(session, normal))) if normal else None
+    return product, link
+
+
+def _held(link):
+    # Facts taken before the brand's settings row existed are not kept: the visit makes the row (as it always did),
+    # and the next one reads it, instead of asking for the row on every visit of the remembered second.
+    return link, 0 if link is not None and not link.rule_saved else 1
 
 
 @bp.get("/r/<partner_code>")

@@ -1,5 +1,6 @@
 """The visitor cookie "vid": a random id signed with the app secret, so guests' touches survive
 across visits and hosts (the app is stateless) and nobody can pose as another browser."""
+import functools
 import secrets
 
 from flask import after_this_request, current_app, g, request
@@ -22,8 +23,15 @@ def read_visitor_key(cookie: str | None) -> str | None:
     """The id inside a cookie value, or None if it is missing or was not signed by us."""
     if not cookie:
         return None
+    secret = current_app.config["SECRET_KEY"]
+    return _verified(secret if isinstance(secret, str | bytes) else tuple(secret), cookie)
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(secret: str, cookie: str) -> str | None:
+    # A browser sends the same cookie on every visit: its signature is checked once per process (per secret).
     try:
-        key = _serializer().loads(cookie)
+        key = URLSafeSerializer(secret, salt=SALT).loads(cookie)
     except BadSignature:
         return None
     return key if isinstance(key, str) and 0 < len(key) <= 40 else None

@@ -15,45 +15,58 @@ from mall.referral.attribution import (
     binding_after_touch,
     binding_at_registration,
 )
-from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, replace_binding
+from mall.referral.bindings import GUIDE, SHARER, Customer, attach_visitor, bind_after_touch, replace_binding
 from mall.referral.codes import normalise_code, store_by_code
 from mall.referral.events import TouchRecorded, VisitorClaimed
-from mall.referral.facts import binding_fact, partner_fact_by_code, partner_facts, touch_fact
+from mall.referral.facts import binding_fact, partner_facts, touch_fact
+from mall.referral.link_facts import Link, link_by_code
 from mall.referral.models import Binding, Partner, Touch
 from mall.referral.settings import binding_rule, referral_settings_for
+from mall.referral.touches import RecordedTouch, insert_touch
 
 
 def record_visit(session, *, brand_id: int, partner_code: str | None = None, store_code: str | None = None,
                  channel: str, target: str, visitor_key: str, user_id: int | None = None,
-                 ref: str = "", content_item_id: int | None = None, now: datetime) -> Touch | None:
+                 ref: str = "", content_item_id: int | None = None, live_room_id: int | None = None,
+                 now: datetime) -> RecordedTouch | None:
     """Record the touch and apply the brand's binding rule; None when no code belongs to this brand.
 
     A stale or foreign code is not an error: the visitor still gets the page, we just learn nothing.
     """
-    found = partner_fact_by_code(session, normal) if (normal := normalise_code(partner_code)) else None
-    fact = found[0] if found is not None and found[1] == brand_id else None
+    link = link_by_code(session, normal) if (normal := normalise_code(partner_code)) else None
+    if link is not None and link.brand_id != brand_id:
+        link = None
     store = store_by_code(session, store_code) if store_code else None
     if store is not None and (store.brand_id != brand_id or not store.active):
         store = None
-    if fact is None and store is None:
+    if link is None and store is None:
         return None
-    # A guide's link carries the guide's store as well as the guide.
-    store_id = store.id if store is not None else (fact.guide_store_id if fact else None)
-    touch = Touch(brand_id=brand_id, partner_id=fact.id if fact else None, store_id=store_id,
-                  channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id,
-                  ref=_clean_ref(ref), content_item_id=content_item_id, created_at=now)
-    session.add(touch)
-    session.flush()
+    return record_link_visit(session, link=link, brand_id=brand_id, store_id=store.id if store else None,
+                             channel=channel, target=target, visitor_key=visitor_key, user_id=user_id, ref=ref,
+                             content_item_id=content_item_id, live_room_id=live_room_id, now=now)
 
+
+def record_link_visit(session, *, link: Link | None, brand_id: int, store_id: int | None = None, channel: str,
+                      target: str, visitor_key: str, user_id: int | None = None, ref: str = "",
+                      content_item_id: int | None = None, live_room_id: int | None = None,
+                      now: datetime) -> RecordedTouch:
+    """record_visit for a partner's code already looked up (`link`, of this brand; the pages remember it for a
+    second) and/or a store: the touch INSERT, the binding rule's read and, when it binds, its writes."""
+    fact = link.partner if link is not None else None
+    # A guide's link carries the guide's store as well as the guide.
+    store_id = store_id if store_id is not None else (fact.guide_store_id if fact else None)
+    touch = insert_touch(session, brand_id=brand_id, partner_id=fact.id if fact else None, store_id=store_id,
+                         channel=channel, target=target[:40], visitor_key=visitor_key, user_id=user_id,
+                         ref=_clean_ref(ref), content_item_id=content_item_id, live_room_id=live_room_id, now=now)
     if user_id is not None and visitor_key:
         attach_visitor(session, visitor_key=visitor_key, user_id=user_id, mode_of=_mode_of(session), now=now)
     if fact is not None and fact.active:
-        rule = binding_rule(referral_settings_for(session, brand_id))
-        customer = Customer(user_id, visitor_key)
-        kinds = (SHARER, GUIDE) if fact.guide_store_id is not None else (SHARER,)
-        for kind in kinds:
-            _bind_after_touch(session, kind=kind, brand_id=brand_id, customer=customer, touch=touch_fact(touch),
-                              rule=rule, now=now, known={fact.id: fact.active})
+        if not link.rule_saved:  # the brand's first visit makes its settings row, as it always did
+            referral_settings_for(session, brand_id)
+        seen = TouchFact(id=touch.id, at=now, partner_id=fact.id, store_id=store_id, channel=channel)
+        bind_after_touch(session, brand_id=brand_id, kinds=(SHARER, GUIDE) if fact.guide_store_id is not None else (SHARER,),
+                         customer=Customer(user_id, visitor_key),
+                         decide=lambda current: binding_after_touch(current, seen, link.rule, now), now=now)
     # After the bindings: a listener sees the customer already bound by this very visit.
     publish(session, TouchRecorded(now=now, touch_id=touch.id, brand_id=brand_id, partner_id=touch.partner_id,
                                    user_id=user_id, visitor_key=visitor_key, channel=channel, target=touch.target,
@@ -87,14 +100,6 @@ def claim_visitor(session, *, visitor_key: str | None, user_id: int, now: dateti
     publish(session, VisitorClaimed(now=now, visitor_key=visitor_key, user_id=user_id))
 
 
-def _bind_after_touch(session, *, kind: str, brand_id: int, customer: Customer, touch: TouchFact,
-                      rule: BindingRule, now: datetime, known: dict[int, bool]) -> Binding | None:
-    def decide(current):
-        return binding_after_touch(_current_fact(session, current, now, known), touch, rule, now)
-
-    return replace_binding(session, brand_id=brand_id, kind=kind, customer=customer, decide=decide, now=now)
-
-
 def _bind_at_registration(session, *, brand_id: int, customer: Customer, rule: BindingRule, now: datetime) -> None:
     touches = session.scalars(
         select(Touch).where(Touch.brand_id == brand_id, Touch.user_id == customer.user_id,
@@ -114,13 +119,10 @@ def _bind_at_registration(session, *, brand_id: int, customer: Customer, rule: B
         replace_binding(session, brand_id=brand_id, kind=kind, customer=customer, decide=decide, now=now)
 
 
-def _current_fact(session, current: Binding | None, now: datetime, known: dict[int, bool] | None = None):
-    """The current binding as a fact; `known` (partner id -> active) spares asking again for a partner just read,
-    as when a customer opens their own sharer's link again."""
+def _current_fact(session, current: Binding | None, now: datetime):
+    """The current binding as a fact (expired if its partner is no longer active)."""
     if current is None:
         return None
-    if known and current.partner_id in known:
-        return binding_fact(current, partner_active=known[current.partner_id], now=now)
     active = session.scalar(select(Partner.status).where(Partner.id == current.partner_id)) == "active"
     return binding_fact(current, partner_active=active, now=now)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from mall.clock import china_day
 from mall.commission.models import CommissionShare, OrderAttribution
+from mall.database import held
 from mall.orders.models import Order
 from mall.reporting.models import NO_ID, DailySales, OrderSalesFact
 
@@ -35,10 +36,11 @@ def refresh_order(session: Session, order_id: int) -> None:
 
 
 def _current_fact(session: Session, order_id: int) -> OrderSalesFact | None:
-    order = session.get(Order, order_id)
+    # Held: a payment refreshes the order twice (after its accrual and after the payment itself).
+    order = held(session, Order, order_id)
     if order is None or order.paid_at is None:
         return None
-    attribution = session.get(OrderAttribution, order_id)
+    attribution = held(session, OrderAttribution, order_id)
     commission = session.scalar(select(func.coalesce(func.sum(CommissionShare.amount_fen
                                                               - CommissionShare.reversed_fen), 0))
                                 .where(CommissionShare.order_id == order_id,

@@ -52,6 +52,18 @@ def guide_store(session, *, brand_id: int, user_id: int | None, visitor_key: str
     return credit.store_id
 
 
+UNKNOWN = object()  # not remembered (or the cache unreachable): only guide_store can say
+
+
+def remembered_guide_store(visitor_key: str, brand_id: int):
+    """What guide_store remembers for this visitor without asking the database: a store id, None, or UNKNOWN."""
+    try:
+        found = cache.get(_key(visitor_key, brand_id))
+    except (RedisError, OSError):
+        return UNKNOWN
+    return UNKNOWN if found is None else (found or None)
+
+
 def forget(visitor_key: str | None, brand_id: int) -> None:
     if not visitor_key:
         return

@@ -15,7 +15,7 @@ def order_page_context(session: Session, order: Order, *, back_from_payment: boo
     # The provider holds the buyer's money but its callback has not reached us (in flight, or waiting
     # for a retry after a crash): the order is as good as paid, so never invite the buyer to pay again.
     confirming = pending and payment_being_confirmed(session, order.id)
-    refundable = refundable_by_line(session, order) if order.status in REFUNDABLE_STATUSES else {}
+    refundable = refundable_by_line(session, order, lines=order.lines) if order.status in REFUNDABLE_STATUSES else {}
     # The buyer is back from the provider, or has paid, but the order is not paid yet: the page polls.
     # A payment that already "succeeded" counts too: the callback may have committed between our reads.
     waiting = confirming or (pending and back_from_payment and payment is not None and payment.status != "failed")

@@ -32,7 +32,7 @@ MAX_PAGE = 10_000
 @bp.post("/p/<code>/buy")
 @limited(ORDER)
 def buy(code: str):
-    product = published_product_by_code(db.session, code) or abort(404)
+    product = published_product_by_code(db.session, code, images=False) or abort(404)
     form = checkout_form_for(product, brand_stores(db.session, product.brand_id), formdata=request.form)
     if form.validate():
         try:

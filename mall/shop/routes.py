@@ -38,7 +38,7 @@ def favicon():
 @bp.get("/")
 def home():
     now = utcnow()
-    key = _grid_key("grid:all", now, lambda: grid_freshness(_reading(), now=now))
+    key = _grid_key(HOME_MEMO, now, lambda: grid_freshness(_reading(), now=now))
     if key and (html := page_cache.cached(key)):
         return html
     reads_only(db.session)
@@ -51,7 +51,7 @@ def home():
 @bp.get("/b/<slug>")
 def brand(slug: str):
     now = utcnow()
-    key = _grid_key(f"grid:brand:{slug.strip().lower()[:80]}", now, lambda: _brand_freshness(slug, now))
+    key = _grid_key(brand_memo(slug), now, lambda: _brand_freshness(slug, now))
     if key and (html := page_cache.cached(key)):
         return html
     reads_only(db.session)
@@ -69,13 +69,13 @@ def product(code: str):
     now = utcnow()
     freshness = None
     if page_cache.cacheable():
-        freshness = page_cache.remembered(f"product:{normalise_code(code)[:40]}", now,
+        freshness = page_cache.remembered(product_memo(code), now,
                                           lambda: _holding(product_page_freshness(_reading(), code, now=now)))
     key = None
     if freshness is not None:
         # The pickup store offered first is this visitor's (their guide's): part of the key, like the prices.
         pickup_store_id = _guide_store(freshness.brand_id, now)
-        key = page_cache.page_key(f"{freshness.fingerprint}:{pickup_store_id}")
+        key = page_cache.page_key(product_variant(freshness, pickup_store_id))
         if html := page_cache.cached(key, (page_cache.CSRF_TOKEN, IDEMPOTENCY_KEY_SLOT)):
             return html
     reads_only(db.session)
@@ -89,6 +89,24 @@ def product(code: str):
         page_cache.store(key, html, {page_cache.CSRF_TOKEN: generate_csrf(),
                                      IDEMPOTENCY_KEY_SLOT: form.idempotency_key.data}, freshness.max_seconds)
     return html
+
+
+# What each page's fingerprint is remembered under, and what the product page's key adds to it: shared with the
+# answers given before Flask runs (mall.page_front), which must find exactly the copy this view stored.
+HOME_MEMO = "grid:all"
+
+
+def brand_memo(slug: str) -> str:
+    return f"grid:brand:{slug.strip().lower()[:80]}"
+
+
+def product_memo(code: str) -> str:
+    return f"product:{normalise_code(code)[:40]}"
+
+
+def product_variant(freshness, pickup_store_id: int | None) -> str:
+    """The product page's fingerprint with the pickup store offered first: a guided visitor's page is theirs."""
+    return f"{freshness.fingerprint}:{pickup_store_id}"
 
 
 def _reading():
@@ -148,7 +166,7 @@ def sheet(code: str):
 
 def _guide_store(brand_id: int, now) -> int | None:
     """The store of the guide (or store code) this buyer came through: the pickup store to offer first."""
-    user_id = current_user.id if current_user.is_authenticated else None
+    user_id = current_user.id if page_cache.signed_in() else None
     visitor = get_visitor_key()
     if user_id is None and visitor is None:
         return None

@@ -19,7 +19,7 @@ from mall.extensions import db
 from mall.ids import parse_id
 from mall.privacy import mask_name
 from mall.ratelimits import touch_allowed
-from mall.referral.service import partner_by_code, partners_of_user, record_visit
+from mall.referral.service import Link, links_of_user, partner_by_code, record_link_visit
 from mall.referral.visitor import get_or_set_visitor_key
 from mall.storefront.forms import DetailsForm, PickForm
 from mall.storefront.picks import StorefrontError, move, pick, save_details, shown_products, storefront_of, unpick
@@ -41,7 +41,7 @@ def page(partner_code: str):
             key = page_cache.page_key(shown.fingerprint)
             if html := page_cache.cached(key):
                 if visiting:  # a copy from the cache is still a visit: the touch is what credits the sharer
-                    _visit(shown.user_id, shown.brand_ids, now)
+                    _visit(shown.links, now)
                 return html
     partner = partner_by_code(db.session, partner_code)
     if partner is None:
@@ -56,7 +56,7 @@ def page(partner_code: str):
         products = ordering.for_customer(db.session, paged.items, brand_id=partner.brand_id,
                                          user_id=current_user.id if current_user.is_authenticated else None)
     if visiting:
-        _visit(partner.user_id, {product.brand_id for product in products} or {partner.brand_id}, now)
+        _visit(_links(partner.user_id, {product.brand_id for product in products} or {partner.brand_id}), now)
     context = dict(partner=partner, brand=partner.brand, storefront=storefront, page=paged,
                    sharer_name=mask_name(partner.user.name), tiles=tiles(products, now=now))
     template = "storefront/_grid.html" if request.headers.get("HX-Request") else "storefront/page.html"
@@ -68,11 +68,11 @@ def page(partner_code: str):
 
 @dataclass(frozen=True)
 class Shown:
-    """What a cached storefront must match (its picks, their prices and stock), and whom a visit credits."""
+    """What a cached storefront must match (its picks, their prices and stock), and whom a visit credits: the
+    owner's active partner row of each brand on show, with that brand's binding rule."""
 
     fingerprint: str
-    user_id: int
-    brand_ids: frozenset[int]
+    links: tuple[Link, ...]
 
 
 def _shown(partner_code: str, now) -> tuple[Shown | None, int]:
@@ -90,18 +90,25 @@ def _shown(partner_code: str, now) -> tuple[Shown | None, int]:
     # The picks' order and the owner's title and intro move updated_at; the owner's partner rows decide
     # which brands' picks are shown at all.
     owner = (partner.id, partner.status, storefront.updated_at if storefront else None, grid.fingerprint)
-    return Shown(repr(owner), partner.user_id, brand_ids), grid.max_seconds
+    links = _links(partner.user_id, brand_ids)
+    # Owner's rows read before a brand's settings row existed are not kept (mall.referral.routes._held says why).
+    holds = grid.max_seconds if all(link.rule_saved for link in links) else 0
+    return Shown(repr(owner), links), holds
 
 
-def _visit(user_id: int, brand_ids: set[int], now) -> None:
-    if not touch_allowed():
+def _links(user_id: int, brand_ids: set[int]) -> tuple[Link, ...]:
+    return tuple(link for link in links_of_user(db.session, user_id)
+                 if link.brand_id in brand_ids and link.partner.active)
+
+
+def _visit(links: tuple[Link, ...], now) -> None:
+    if not links or not touch_allowed():
         return
-    codes = {p.brand_id: p.code for p in partners_of_user(db.session, user_id) if p.status == "active"}
-    for brand_id in sorted(brand_ids):
-        if brand_id in codes:
-            record_visit(db.session, brand_id=brand_id, partner_code=codes[brand_id], channel="storefront",
-                         target="storefront", visitor_key=get_or_set_visitor_key(),
-                         user_id=current_user.id if current_user.is_authenticated else None, now=now)
+    visitor_key = get_or_set_visitor_key()
+    for link in links:
+        record_link_visit(db.session, link=link, brand_id=link.brand_id, channel="storefront", target="storefront",
+                          visitor_key=visitor_key, user_id=current_user.id if current_user.is_authenticated else None,
+                          now=now)
 
 
 def _page_number() -> int:

@@ -4,12 +4,12 @@ another language or a logged-in visitor's page; a storefront view from the cache
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from mall import page_cache
 from mall.catalog.models import Product, Sku
 from mall.clock import utcnow
-from mall.referral.models import Touch
+from mall.referral.models import Binding, Touch
 from mall.storefront.picks import pick
 from tests.integration.referral_data import partner
 from tests.integration.test_page_cache import EN, cached, retitle  # noqa: F401  (the fixture)
@@ -174,3 +174,31 @@ def test_another_process_renewing_the_token_makes_this_one_ask_again(app):
     finally:
         app.config["PAGE_FRESHNESS_SECONDS"] = 0
         page_cache.forget()
+
+
+def test_a_cached_storefront_visit_binds_under_the_brands_rule_without_asking_for_the_owner_again(app, make, db):
+    brand = make.brand()
+    make.product(brand, title="Jasmine Tea")
+    owner = partner(make, brand)
+    app.config["PAGE_FRESHNESS_SECONDS"] = 60
+    seen = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    path = f"/shop/{owner.code}"
+    try:
+        page(app.test_client(), path)  # rendered; the owner's partner rows (and the brand's rule) are remembered
+        page(app.test_client(), path)  # (the first visit made the brand's settings row)
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            page(app.test_client(), path)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    finally:
+        app.config["PAGE_FRESHNESS_SECONDS"] = 0
+        page_cache.forget()
+    # The touch, the visitor's open bindings, the new binding: no partner, user or settings read per visit.
+    assert [s for s in seen if s in ("SELECT", "INSERT", "UPDATE")] == ["INSERT", "SELECT", "INSERT"]
+    bindings = db.session.scalars(select(Binding).order_by(Binding.id)).all()
+    assert [(b.partner_id, b.reason) for b in bindings] == [(owner.id, "first_touch")] * 3

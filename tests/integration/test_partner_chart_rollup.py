@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 
-from mall.commission.earnings import accrued_since, quarter_hour
+from mall.commission.earnings import accrued_between, quarter_hour
 from mall.commission.models import Account, AccruedQuarterHour, CommissionShare, LedgerEntry, LedgerTransaction
 from mall.commission.plan import manual_credit, reattribute
 from mall.partner.queries import earnings_by_day
 from tests.integration.commission_support import T0, Books
 from tests.integration.dashboard_data import World, order, reverse, settle, share
-from tests.integration.test_partner_order_time import _plan
+from tests.integration.test_partner_order_time import plan_of_sql
 
 NOW = datetime(2026, 11, 30, 12, 0)
 ZONES = ("UTC", "Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Chatham",
@@ -94,20 +94,35 @@ def test_the_chart_reads_the_partners_last_days_by_the_roll_ups_key(make, db):
     world.sale(created_at=NOW)
     db.session.commit()
     account_id = db.session.scalar(select(AccruedQuarterHour.account_id))
+    here = quarter_hour(NOW)
+    bounds = [here - 96, here - 10, here, here + 1, here + 96]
     statements = []
     listener = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        assert accrued_since(db.session, account_id, NOW - timedelta(days=30)) == [(quarter_hour(NOW), 1990)]
+        assert accrued_between(db.session, account_id, bounds) == {2: 1990}  # [here, here + 1)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 1 and "accrued_quarter_hours" in statements[0][0]
-    query = (select(AccruedQuarterHour.quarter_hour, AccruedQuarterHour.amount_fen)
-             .where(AccruedQuarterHour.account_id == account_id, AccruedQuarterHour.quarter_hour >= 1900000)
-             .order_by(AccruedQuarterHour.quarter_hour))
-    plan = _plan(db, query)
+    sql, parameters = statements[0]
+    plan = plan_of_sql(db, sql, parameters)
     if db.engine.dialect.name == "sqlite":
-        assert "SEARCH accrued_quarter_hours USING" in plan and "quarter_hour>?" in plan, plan
+        assert "SEARCH accrued_quarter_hours USING" in plan and "quarter_hour>? AND quarter_hour<?" in plan, plan
     else:
         assert "Index Only Scan using pk_accrued_quarter_hours" in plan, plan  # the amount is INCLUDEd
-    assert "Seq Scan" not in plan and "SCAN accrued" not in plan and "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+    assert "Seq Scan" not in plan and "SCAN accrued" not in plan, plan
+
+
+def test_a_day_is_the_local_days_quarter_hours_when_the_clocks_change(make, db):
+    """New York's 1 November 2026 has 25 hours: an accrual at 23:50 local time is still that day's."""
+    world = World(make, db.session)
+    tz = ZoneInfo("America/New_York")
+    late = datetime(2026, 11, 2, 4, 50)  # 23:50 EST on 1 November
+    early = datetime(2026, 11, 2, 5, 5)  # 00:05 EST on 2 November
+    for at in (late, early, datetime(2026, 11, 1, 4, 10)):  # 00:10 EDT on 1 November
+        share(db.session, order(db.session, world.product, created_at=at).lines[0], "level1", partner=world.alice)
+    db.session.commit()
+    found = earnings_by_day(db.session, world.alice, first=date(2026, 10, 31), last=date(2026, 11, 2), tz=tz)
+    assert found == {date(2026, 11, 1): 2 * 1990, date(2026, 11, 2): 1990}
+    assert found == full_scan(db.session, world.alice, first=date(2026, 10, 31), tz=tz)
+    assert earnings_by_day(db.session, world.alice, first=date(2026, 11, 3), tz=tz) == {}

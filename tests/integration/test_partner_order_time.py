@@ -45,13 +45,18 @@ def test_a_share_written_without_the_time_gets_its_orders(make, db):
 
 def _plan(db, query) -> str:
     conn = db.session.connection()
-    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+    return plan_of_sql(db, str(query.compile(conn, compile_kwargs={"literal_binds": True})))
+
+
+def plan_of_sql(db, sql: str, parameters=()) -> str:
+    """The plan of a statement as the driver gets it (parameters in the driver's style)."""
+    conn = db.session.connection()
     if conn.dialect.name == "sqlite":
-        return "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        return "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters))
     # A test table is tiny: ask what the planner would do at size, where neither scan would pay.
     conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
     conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
-    return "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + sql))
+    return "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + sql, parameters))
 
 
 def test_the_page_query_walks_the_partners_index_without_sorting(make, db):

@@ -319,3 +319,16 @@ def test_wrong_current_passwords_are_limited_per_account(client, make, db, monke
     assert "Too many failed log-in attempts." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(User.password_hash).where(User.id == user.id)) == before
+
+
+# Pages no rule counts
+
+def test_page_reads_skip_the_limiter_only_while_every_limit_is_a_views_own_rule(app, make, db):
+    make.product()
+    plain = app.test_client()
+    assert {plain.get("/").status_code for _ in range(5)} == {200}
+    # A default limit for every route (not configured here) would count page reads too: then no shortcut.
+    limited = create_app({**app.config, "RATELIMIT_DEFAULT": "2 per minute"})
+    limited.test_client_class = IsolatedClient
+    client = limited.test_client()
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]
