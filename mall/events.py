@@ -22,7 +22,8 @@ _batch_forms: dict[Subscriber, Callable] = {}
 
 @dataclass(frozen=True, kw_only=True)
 class DomainEvent:
-    """Something that happened, at `now`. Events with a `topic` are public: the outbox keeps them for webhooks."""
+    """Something that happened, at `now`. Events with a `topic` are public: the outbox keeps them for webhooks
+    that listen."""
 
     topic: ClassVar[str | None] = None
     now: datetime

@@ -157,10 +157,14 @@ def _find_accounts(session, brand_id: int) -> None:
     # Another host may create the same account meanwhile: the unique (brand, owner, kind) keeps one.
     session.execute(dialect.insert(Account).from_select(
         ["brand_id", "owner_kind", "owner_id", "kind", "balance_fen"], owners.distinct()).on_conflict_do_nothing())
-    for column, kind in (("pending_id", PENDING), ("available_id", AVAILABLE), ("debt_id", DEBT)):
-        found = select(Account.id).where(Account.brand_id == brand_id, Account.owner_kind == S.owner_kind,
-                                         Account.owner_id == S.owner_id, Account.kind == kind).scalar_subquery()
-        session.execute(update(SETTLING).values({column: found}))
+    # One pass over the batch for all three (each pass rewrites every row of the work table: a third of the time).
+    session.execute(update(SETTLING).values({column: _account_of(brand_id, kind) for column, kind in (
+        ("pending_id", PENDING), ("available_id", AVAILABLE), ("debt_id", DEBT))}))
+
+
+def _account_of(brand_id: int, kind: str):
+    return select(Account.id).where(Account.brand_id == brand_id, Account.owner_kind == S.owner_kind,
+                                    Account.owner_id == S.owner_id, Account.kind == kind).scalar_subquery()
 
 
 def _split_debt(session) -> None:

@@ -79,6 +79,8 @@ def deliver_many(session, row_ids: list[str], topic: str, *, now) -> int:
     claimed = [*ours, OutboxEvent.claimed_by == WORKER, OutboxEvent.claimed_until == lease]
     rows = session.execute(select(OutboxEvent.id, OutboxEvent.payload, OutboxEvent.created_at).where(*claimed)).all()
     session.commit()
+    written = {row_id: n for n, row_id in enumerate(row_ids)}
+    rows.sort(key=lambda row: written[row.id])  # in the order they were written: one order's events stay in order
     if not rows:
         return 0
     try:

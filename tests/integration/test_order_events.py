@@ -24,6 +24,7 @@ from mall.outbox.models import OutboxEvent
 from mall.payments.mock.models import MockEvent
 from mall.payments.models import Payment, PaymentCallback
 from mall.referral.service import record_visit
+from mall.webhooks.endpoints import register_endpoint
 from tests.conftest import csrf_from
 from tests.integration.admin_support import EN, follow, post
 from tests.integration.payment_support import event, pay, post_callback, start_payment
@@ -119,6 +120,9 @@ def test_each_change_is_published_once_and_replays_publish_nothing(client, make,
     brand = make.brand()
     sharer = partner(make, brand)
     product = make.product(brand, skus=(("Box", 12800, 5),))
+    # Someone listens to the webhook topics (no row is kept for nobody); order.shipped has no handler: recorded.
+    register_endpoint(db.session, brand_id=brand.id, url="https://example.com/hook", now=utcnow(),
+                      topics=["order.paid", "commission.accrued"], allow_private=True)
     record_visit(db.session, brand_id=brand.id, partner_code=sharer.code, channel="link", target="home",
                  visitor_key="v1", now=utcnow())
     order = place(db, product, visitor_key="v1")
