@@ -19,6 +19,13 @@ graceful_timeout = 20
 # requests are slow). 20,000 is about ten minutes per worker at that rate.
 max_requests = 20000
 max_requests_jitter = 2000
+# The app is imported once, by the master, and every worker is a fork of it. Without this a recycled worker
+# imported the app itself (1-2 s on a small host) and, at the bench's 2,000 requests/s per worker, both
+# workers hit max_requests within the same second: no worker for a second, a 1-1.5 s tail in every run
+# (bench/RESULTS.md, "Worker recycling"). A fork is ready in milliseconds. Nothing opens a database
+# connection, a Redis connection or a thread at import (post_fork still drops any pooled connection, so a
+# future import-time query cannot leak a socket into every worker).
+preload_app = True
 # No runtime control socket (gunicornc): its default path is one per user, so a second master on the same
 # machine (the live-pin bench's two "hosts", the fault tests' two instances) fought the first one over it and
 # at times never started.
@@ -31,6 +38,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # directory. It is emptied when the server starts, so a previous run's workers are not counted again; a
 # `flask mall` cron job given the same directory shows its runs and the audit's status there too.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"mall-metrics-{os.getuid()}"))
+# Made now: with preload_app the master imports the app, whose metrics open their files there, before
+# on_starting runs (which then removes those too: the master serves nothing, each fork writes its own).
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 
 def on_starting(server):
@@ -39,6 +49,20 @@ def on_starting(server):
     for name in os.listdir(directory):  # only prometheus_client's own files: the directory may be shared
         if name.endswith(".db"):
             os.remove(os.path.join(directory, name))
+
+
+def when_ready(server):
+    # Compiled once here, inherited by every fork: a recycled worker's first pages do not compile templates.
+    app = server.app.wsgi()
+    for name in app.jinja_env.list_templates(extensions=("html",)):
+        app.jinja_env.get_template(name)
+
+
+def post_fork(server, worker):
+    from mall.extensions import db
+
+    with server.app.wsgi().app_context():
+        db.engine.dispose(close=False)  # the master's pooled connections, if any, are not the worker's
 
 
 def child_exit(server, worker):
