@@ -59,9 +59,12 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
+    app = server.app.wsgi()
+    if "sqlalchemy" not in app.extensions:  # another app under this file (the bench's bare ceiling)
+        return
     from mall.extensions import db
 
-    with server.app.wsgi().app_context():
+    with app.app_context():
         db.engine.dispose(close=False)  # the master's pooled connections, if any, are not the worker's
 
 
