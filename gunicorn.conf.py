@@ -1,4 +1,5 @@
 """Production server settings: `gunicorn app:app` reads this file from the working directory."""
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -16,9 +17,10 @@ timeout = 30
 graceful_timeout = 20
 # Recycle workers now and then so a slow leak never becomes an outage, but rarely: 1,000 live viewers alone
 # poll ~330 times a second, and 2,000 requests restarted each worker every ~25 s (a cold worker's first
-# requests are slow). 20,000 is about ten minutes per worker at that rate.
+# requests are slow). 20,000 is about ten minutes per worker at that rate. The jitter is half of it, so that
+# workers started together and loaded alike do not all restart in the same second.
 max_requests = 20000
-max_requests_jitter = 2000
+max_requests_jitter = 10000
 # The app is imported once, by the master, and every worker is a fork of it. Without this a recycled worker
 # imported the app itself (1-2 s on a small host) and, at the bench's 2,000 requests/s per worker, both
 # workers hit max_requests within the same second: no worker for a second, a 1-1.5 s tail in every run
@@ -56,6 +58,10 @@ def when_ready(server):
     app = server.app.wsgi()
     for name in app.jinja_env.list_templates(extensions=("html",)):
         app.jinja_env.get_template(name)
+    # What every fork inherits is moved out of the collector's sight (Python's advice for forking servers):
+    # otherwise a young worker's first full collection walks, and so copies, the whole inherited heap.
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):
