@@ -20,9 +20,8 @@ over the same scheme, to the last such visitor it answered (Talisman's security 
 their cookies; a room's CSP is its own (the snapshot's, as the view sets it). Why: a cached page through Flask still cost about 0.5 ms of CPU in the framework (contexts,
 session, locale, hooks) for a 21 KB string; here it is the few cache reads the answer needs.
 """
-import hashlib
 import logging
-import os
+import secrets
 import threading
 import time
 from functools import lru_cache
@@ -228,12 +227,14 @@ class PageFront:
         field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         signer = self._csrf_signer()
         changed = field not in session
+        # The raw token is only ever compared with itself (Flask-WTF: compare_digest with the session's); 40 hex
+        # characters like Flask-WTF's own, from the secrets module rather than SHA-1 of random bytes.
         if changed:
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+            session[field] = secrets.token_hex(20)
         try:
             token = signer.dumps(session[field])
         except TypeError:
-            session[field], changed = hashlib.sha1(os.urandom(64)).hexdigest(), True
+            session[field], changed = secrets.token_hex(20), True
             token = signer.dumps(session[field])
         return token, [("Set-Cookie", self._session_cookie(session))] if changed else []
 
