@@ -32,10 +32,9 @@ from flask.sessions import SecureCookieSession
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from redis.exceptions import RedisError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.routing import RoutingException
-from werkzeug.wsgi import get_host
 
 from mall import metrics, page_cache
 from mall.catalog.pages import normalise_code
@@ -50,6 +49,7 @@ from mall.referral.visitor import COOKIE as VISITOR_COOKIE
 from mall.referral.visitor import read_visitor_key
 from mall.shop.guide_store import UNKNOWN, remembered_guide_store
 from mall.shop.routes import HOME_MEMO, brand_memo, product_memo, product_variant
+from mall.wsgi_front import flask_would_reach_the_view, is_https
 
 log = logging.getLogger(__name__)
 ENDPOINTS = ("catalog.product", "catalog.home", "catalog.brand", "live.room")
@@ -79,8 +79,8 @@ class PageFront:
         started = time.perf_counter()
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         session = self._plain_session(cookies)
-        https = self._https(environ)
-        if session is None or not self._allowed(environ, https):
+        https = is_https(environ)
+        if session is None or not flask_would_reach_the_view(self.app, environ):
             return self.wsgi_app(environ, start_response)
         headers = self._headers.get((page[0], https))
         answer = None
@@ -145,21 +145,6 @@ class PageFront:
         if self._signer is None or self._signer[0] != secret:
             self._signer = (secret, URLSafeTimedSerializer(secret, salt="wtf-csrf-token"))  # as generate_csrf
         return self._signer[1]
-
-    def _https(self, environ) -> bool:
-        return environ.get("wsgi.url_scheme") == "https" or environ.get("HTTP_X_FORWARDED_PROTO") == "https"
-
-    def _allowed(self, environ, https: bool) -> bool:
-        """What Flask's hooks would refuse or redirect before the view (an untrusted Host, http when https is
-        forced) is left to them."""
-        config = self.app.config
-        if config.get("FORCE_HTTPS") and not (https or self.app.debug):
-            return False
-        try:
-            get_host(environ, trusted_hosts=config.get("TRUSTED_HOSTS"))
-        except SecurityError:
-            return False
-        return True
 
     def _answer(self, page: tuple, environ, cookies, session: dict) -> tuple[bytes, list] | None:
         key, policy = self._key(page, environ, cookies)

@@ -21,10 +21,8 @@ import time
 from urllib.parse import parse_qs
 
 from flask import Flask
-from werkzeug.exceptions import SecurityError
 from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Response
-from werkzeug.wsgi import get_host
 
 from mall import unit_of_work
 from mall.clock import utcnow
@@ -34,6 +32,7 @@ from mall.ratelimits import touch_allowed_for
 from mall.referral.routes import share_link_facts
 from mall.referral.visitor import COOKIE, MAX_AGE, read_visitor_key, sign_visitor_key
 from mall.referral.visits import record_link_visit
+from mall.wsgi_front import flask_would_reach_the_view, is_https
 
 log = logging.getLogger(__name__)
 PATH = re.compile(r"/p/([A-Za-z0-9]{1,40})/([A-Za-z0-9]{1,12})")
@@ -64,17 +63,7 @@ class ShareLinkFastPath:
         cookies = parse_cookie(environ.get("HTTP_COOKIE"))
         if config["SESSION_COOKIE_NAME"] in cookies or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
             return False
-        if talisman.force_https and not self._secure(environ) and not self.flask_app.debug:
-            return False
-        try:
-            get_host(environ, config["TRUSTED_HOSTS"])
-        except SecurityError:
-            return False
-        return True
-
-    @staticmethod
-    def _secure(environ) -> bool:
-        return environ.get("wsgi.url_scheme") == "https" or environ.get("HTTP_X_FORWARDED_PROTO") == "https"
+        return flask_would_reach_the_view(self.flask_app, environ)
 
     def _answer(self, environ, product_code: str, partner_code: str) -> Response | None:
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -125,7 +114,7 @@ class ShareLinkFastPath:
     def _headers(self, environ) -> list[tuple[str, str]]:
         """What Flask adds to this answer: Talisman's security headers (they depend only on whether the request
         is secure) and the Vary that reading the session adds."""
-        secure = self._secure(environ)
+        secure = is_https(environ)
         if secure not in self._security_headers:
             # Talisman's own after-request function, not a copy of its settings: a changed policy reaches this
             # answer too (tests/integration/test_share_link_fast_path.py compares the header sets with Flask's).
