@@ -10,6 +10,7 @@ from mall.database import configure_sqlite
 from mall.extensions import babel, cache, csrf, db, login_manager, migrate, talisman
 from mall.ids import IdConverter
 from mall.media.extension import media, media_image_sources
+from mall.sqlite_writers import TakingTurns
 from mall.startup import resolve as resolve_settings
 
 
@@ -33,7 +34,11 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file on this host never drops a connection; the ping would be one more query on every request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+        # Writers take turns at a file lock rather than sleeping on SQLite's (mall.sqlite_writers).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options, "pool_pre_ping": False,
+            "connect_args": {"factory": TakingTurns, **options.get("connect_args", {})}}
 
     import mall.models  # noqa: F401  (registers every table)
     from mall import errors, metrics, subscribers, unit_of_work

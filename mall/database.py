@@ -5,6 +5,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+from mall.sqlite_writers import TakingTurns, lock_path
+
 # What a transaction remembers in session.info (for_this_transaction), forgotten when it ends or rolls back.
 _MEMOS: set[str] = set()
 
@@ -72,6 +74,8 @@ def configure_sqlite(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    writers_lock = lock_path(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy issue BEGIN itself so a transaction takes the write lock up front
@@ -83,12 +87,26 @@ def configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        if isinstance(dbapi_conn, TakingTurns) and writers_lock:
+            dbapi_conn.open_lock(writers_lock)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         # A transaction that only reads needs no write lock: in WAL mode it reads its snapshot while a writer
         # works, instead of queueing behind every checkout.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+            return
+        raw = conn.connection.dbapi_connection
+        if not isinstance(raw, TakingTurns):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        raw.take_turn()  # writers queue at a file lock instead of sleeping on SQLite's (mall.sqlite_writers)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            raw.let_go()
+            raise
 
 
 def reads_only(session) -> None:

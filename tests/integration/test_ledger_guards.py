@@ -136,9 +136,10 @@ def test_the_migrated_checks_list_the_models_constants(db):
     def literals(sql: str) -> set[str]:
         return set(re.findall(r"'([^']*)'", sql))
 
-    with db.engine.connect() as conn:
-        reflected = {table: {c["name"]: literals(c["sqltext"]) for c in inspect(conn).get_check_constraints(table)}
-                     for table in ("accounts", "ledger_entries", "ledger_transactions")}
+    # The test's own connection: another one would wait on SQLite for the test's write lock.
+    conn = db.session.connection()
+    reflected = {table: {c["name"]: literals(c["sqltext"]) for c in inspect(conn).get_check_constraints(table)}
+                 for table in ("accounts", "ledger_entries", "ledger_transactions")}
     assert reflected["accounts"]["ck_accounts_kind_known"] == set(ACCOUNT_KINDS)
     assert reflected["accounts"]["ck_accounts_owner_kind_known"] == set(OWNER_KINDS)
     declared = {model.__tablename__: {c.name: literals(str(c.sqltext)) for c in model.__table__.constraints

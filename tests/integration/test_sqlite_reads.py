@@ -1,10 +1,12 @@
 """On SQLite, pages that only read begin DEFERRED (mall.database.reads_only): they never wait for a writer."""
+import os
 import sqlite3
 import time
 
 import pytest
 
 from mall.database import READ_ONLY, reads_only
+from mall.sqlite_writers import TakingTurns, lock_path
 
 
 @pytest.fixture()
@@ -50,3 +52,12 @@ def test_reads_only_marks_the_connection_before_its_first_query(app, db, sqlite_
     reads_only(db.session)
     assert db.session.connection().get_execution_options().get(READ_ONLY) is True
     db.session.rollback()
+
+
+def test_the_mall_s_writers_take_turns_at_the_lock_file_beside_the_database(app, db, sqlite_file):
+    raw = db.engine.raw_connection()
+    try:
+        assert isinstance(raw.dbapi_connection, TakingTurns) and raw.dbapi_connection.lock_file is not None
+    finally:
+        raw.close()
+    assert os.path.exists(lock_path(sqlite_file))
