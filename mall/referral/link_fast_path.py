@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from mall import unit_of_work
 from mall.clock import utcnow
+from mall.database import visits_only
 from mall.extensions import db, talisman
 from mall.metrics import REQUEST_SECONDS, REQUESTS
 from mall.ratelimits import touch_allowed_for
@@ -105,6 +106,7 @@ class ShareLinkFastPath:
         new_key = None
         if touch_allowed_for(self.flask_app, environ.get("REMOTE_ADDR") or "127.0.0.1"):
             new_key = None if key else secrets.token_urlsafe(16)
+            visits_only(db.session)
             record_link_visit(db.session, link=link, brand_id=product.brand_id, channel="link",
                               target=f"product:{product.code}", visitor_key=key or new_key, user_id=None, ref=ref,
                               now=now)

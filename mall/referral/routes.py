@@ -11,6 +11,7 @@ from flask_login import current_user
 from mall import page_cache, unit_of_work
 from mall.catalog.pages import published_product_ref
 from mall.clock import utcnow
+from mall.database import visits_only
 from mall.extensions import db
 from mall.privacy import mask_name
 from mall.ratelimits import touch_allowed
@@ -47,6 +48,7 @@ def _visit(brand_id: int, **kw) -> None:
     # Wi-Fi with a bot. Only the bot's rows are lost; attribution resumes once the window passes.
     if not touch_allowed():
         return
+    visits_only(db.session)  # these GETs write nothing but the visit
     record_visit(db.session, brand_id=brand_id, visitor_key=get_or_set_visitor_key(),
                  user_id=current_user.id if current_user.is_authenticated else None, ref=request.args.get("j", ""),
                  now=utcnow(), **kw)
@@ -59,6 +61,7 @@ def product_link(product_code: str, partner_code: str):
     if product is None:
         return redirect(url_for("catalog.home"))
     if link is not None and link.brand_id == product.brand_id and touch_allowed():  # as _visit
+        visits_only(db.session)
         record_link_visit(db.session, link=link, brand_id=product.brand_id, channel="link",
                           target=f"product:{product.code}", visitor_key=get_or_set_visitor_key(),
                           user_id=current_user.id if current_user.is_authenticated else None,

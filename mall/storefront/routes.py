@@ -15,6 +15,7 @@ from mall.catalog import ordering
 from mall.catalog.freshness import grid_freshness
 from mall.catalog.listing import published_products, tiles
 from mall.clock import utcnow
+from mall.database import visits_only
 from mall.extensions import db
 from mall.ids import parse_id
 from mall.privacy import mask_name
@@ -105,6 +106,7 @@ def _visit(links: tuple[Link, ...], now) -> None:
     if not links or not touch_allowed():
         return
     visitor_key = get_or_set_visitor_key()
+    visits_only(db.session)  # the storefront's GET writes nothing but its visits
     for link in links:
         record_link_visit(db.session, link=link, brand_id=link.brand_id, channel="storefront", target="storefront",
                           visitor_key=visitor_key, user_id=current_user.id if current_user.is_authenticated else None,
