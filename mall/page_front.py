@@ -1,4 +1,4 @@
-"""The page cache's copies of the product, home, brand and live room pages, answered in front of Flask.
+"""The page cache's copies of the product, home, brand, live room and storefront pages, answered in front of Flask.
 
 The rule: an answer given here is the copy the Flask view would serve this visitor from the page cache
 (mall/page_cache.py), with the same headers, or no answer at all. Only a plain GET (no query string, not htmx)
@@ -8,7 +8,9 @@ hand without the database: the page's fingerprint as page_cache.remembered holds
 generation token (so a price saved on any host renews it here exactly as for the view), the visitor's guide
 store as mall.shop.guide_store remembers it, and the stored copy itself. A live room page also needs the
 browser's visitor key and its heartbeat recorded a moment ago (mall.live.heartbeat: every view still counts),
-and a room that has started (one not yet started shows whether this browser asked to be reminded). Anything
+and a room that has started (one not yet started shows whether this browser asked to be reminded). A storefront
+visit writes what the view writes, a touch for each brand on show, committed before the page leaves, under the
+same touch rate limit, with the visitor cookie given to a browser without one (one we did not sign: Flask). Anything
 else (a miss, an unknown code, a Host not trusted, plain http where https is forced) goes on to Flask, which
 renders or serves from the cache and so fills what is missing for the next visitor.
 
@@ -36,23 +38,26 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.routing import RoutingException
 
-from mall import metrics, page_cache
+from mall import metrics, page_cache, unit_of_work
 from mall.catalog.pages import normalise_code
 from mall.clock import utcnow
-from mall.extensions import cache
+from mall.extensions import cache, db
 from mall.i18n import COOKIE as LANGUAGE_COOKIE
 from mall.i18n import locale_for
 from mall.live.heartbeat import recently_seen
 from mall.live.models import RoomState
 from mall.live.routes import room_memo, room_variant
+from mall.ratelimits import touch_allowed_for
 from mall.referral.visitor import COOKIE as VISITOR_COOKIE
-from mall.referral.visitor import read_visitor_key
+from mall.referral.visitor import MAX_AGE as VISITOR_MAX_AGE
+from mall.referral.visitor import read_visitor_key, sign_visitor_key
 from mall.shop.guide_store import UNKNOWN, remembered_guide_store
 from mall.shop.routes import HOME_MEMO, brand_memo, product_memo, product_variant
+from mall.storefront.routes import record_storefront_visit, storefront_memo
 from mall.wsgi_front import flask_would_reach_the_view, is_https
 
 log = logging.getLogger(__name__)
-ENDPOINTS = ("catalog.product", "catalog.home", "catalog.brand", "live.room")
+ENDPOINTS = ("catalog.product", "catalog.home", "catalog.brand", "live.room", "storefront.page")
 # Paths and visitor cookies come from the outside: what is remembered of them stays bounded.
 MAX_REMEMBERED = 5000
 
@@ -147,7 +152,7 @@ class PageFront:
         return self._signer[1]
 
     def _answer(self, page: tuple, environ, cookies, session: dict) -> tuple[bytes, list] | None:
-        key, policy = self._key(page, environ, cookies)
+        key, policy, visit = self._key(page, environ, cookies)
         if key is None:
             return None
         try:
@@ -164,40 +169,72 @@ class PageFront:
                     stored, own = stored.replace(slot.marker, token), own + cookie
                 else:
                     stored = stored.replace(slot.marker, slot.fresh())
+        if visit is not None:  # last: once the visit is committed nothing may send this visitor on to Flask
+            cookie = self._record_visit(environ, *visit)
+            if cookie is None:
+                return None
+            own += cookie
         return stored.encode(), own
 
-    def _key(self, page: tuple, environ, cookies) -> tuple[str | None, str | None]:
-        """The page-cache key the view would serve this visitor from, if it can be known without the database,
-        and a room's CSP header."""
+    def _record_visit(self, environ, links: tuple, visitor: str | None) -> list | None:
+        """A storefront's touches, committed as the view's unit of work commits them; the visitor cookie to set
+        (as get_or_set_visitor_key sets it), or None if the write failed (rolled back: Flask records it)."""
+        if not links or not touch_allowed_for(self.app, environ.get("REMOTE_ADDR") or "127.0.0.1"):
+            return []  # the view records nothing then either, and gives no cookie
+        key = visitor or secrets.token_urlsafe(16)
+        try:
+            record_storefront_visit(db.session, links, key, None, utcnow())
+            unit_of_work.commit(db.session)
+        except Exception:  # noqa: BLE001  Flask answers instead, from a clean transaction
+            log.exception("storefront visit in the page front failed; Flask answers")
+            unit_of_work.rollback(db.session)
+            return None
+        finally:
+            db.session.remove()
+        if visitor:
+            return []
+        return [("Set-Cookie", dump_cookie(VISITOR_COOKIE, sign_visitor_key(key), max_age=VISITOR_MAX_AGE,
+                                           httponly=True, samesite="Lax",
+                                           secure=self.app.config.get("SESSION_COOKIE_SECURE", False)))]
+
+    def _key(self, page: tuple, environ, cookies) -> tuple[str | None, str | None, tuple | None]:
+        """The page-cache key the view would serve this visitor from, if it can be known without the database;
+        a room's CSP header; and for a storefront the visit to record (the brands' links, the visitor key)."""
         endpoint, args = page
         now = utcnow()
         token = page_cache.generation()  # unreachable Redis: a token nothing remembered was taken under
         visitor = self._visitor_key(cookies.get(VISITOR_COOKIE))
         code = normalise_code(args["code"]) if "code" in args else None
+        nothing = None, None, None
         if endpoint == "live.room" and (visitor is None or not recently_seen(code, visitor)):
-            return None, None  # the view gives the browser its key or records its heartbeat
+            return nothing  # the view gives the browser its key or records its heartbeat
+        if endpoint == "storefront.page" and visitor is None and cookies.get(VISITOR_COOKIE):
+            return nothing  # a cookie we did not sign: the view replaces it
         memo = {"catalog.home": lambda: HOME_MEMO, "catalog.brand": lambda: brand_memo(args["slug"]),
-                "catalog.product": lambda: product_memo(args["code"]), "live.room": lambda: room_memo(code)}[endpoint]()
+                "catalog.product": lambda: product_memo(args["code"]), "live.room": lambda: room_memo(code),
+                "storefront.page": lambda: storefront_memo(args["partner_code"])}[endpoint]()
         known, freshness = page_cache.recalled(memo, now, token)
         if not known or freshness is None:
-            return None, None
-        fingerprint, policy = freshness.fingerprint, None
+            return nothing
+        fingerprint, policy, visit = freshness.fingerprint, None, None
         if endpoint == "catalog.product":
             pickup_store_id = None
             if visitor is not None:
                 pickup_store_id = remembered_guide_store(visitor, freshness.brand_id)
                 if pickup_store_id is UNKNOWN:
-                    return None, None
+                    return nothing
             fingerprint = product_variant(freshness, pickup_store_id)
         elif endpoint == "live.room":
             if freshness.state == RoomState.SCHEDULED:
-                return None, None  # whether this browser asked to be reminded is in the database
+                return nothing  # whether this browser asked to be reminded is in the database
             fingerprint, policy = room_variant(freshness, False), freshness.policy
+        elif endpoint == "storefront.page":
+            visit = (freshness.links, visitor)
         locale = _babel_name(locale_for(cookies.get(LANGUAGE_COOKIE), environ.get("HTTP_ACCEPT_LANGUAGE"),
                                         self.app.config))
         # Flask's request.full_path: the path with one leading slash, then "?" and the (here empty) query.
         path = "/" + environ.get("PATH_INFO", "").lstrip("/") + "?"
-        return page_cache.key_for(locale, path, False, fingerprint), policy
+        return page_cache.key_for(locale, path, False, fingerprint), policy, visit
 
     def _visitor_key(self, cookie: str | None) -> str | None:
         if not cookie:

@@ -36,8 +36,7 @@ def page(partner_code: str):
     visiting = not request.headers.get("HX-Request")  # turning pages is not another visit
     key = None
     if page_cache.cacheable():
-        shown = page_cache.remembered(f"storefront:{partner_code.strip().upper()[:40]}", now,
-                                      lambda: _shown(partner_code, now))
+        shown = page_cache.remembered(storefront_memo(partner_code), now, lambda: _shown(partner_code, now))
         if shown is not None:
             key = page_cache.page_key(shown.fingerprint)
             if html := page_cache.cached(key):
@@ -65,6 +64,11 @@ def page(partner_code: str):
     if key:
         page_cache.store(key, html)
     return html
+
+
+def storefront_memo(partner_code: str) -> str:
+    """Where page_cache.remembered keeps a storefront's Shown (mall.page_front reads it too)."""
+    return f"storefront:{partner_code.strip().upper()[:40]}"
 
 
 @dataclass(frozen=True)
@@ -105,12 +109,16 @@ def _links(user_id: int, brand_ids: set[int]) -> tuple[Link, ...]:
 def _visit(links: tuple[Link, ...], now) -> None:
     if not links or not touch_allowed():
         return
-    visitor_key = get_or_set_visitor_key()
-    visits_only(db.session)  # the storefront's GET writes nothing but its visits
+    record_storefront_visit(db.session, links, get_or_set_visitor_key(),
+                            current_user.id if current_user.is_authenticated else None, now)
+
+
+def record_storefront_visit(session, links: tuple[Link, ...], visitor_key: str, user_id: int | None, now) -> None:
+    """A touch for each brand on show (mall.page_front records the same for an anonymous visitor)."""
+    visits_only(session)  # the storefront's GET writes nothing but its visits
     for link in links:
-        record_link_visit(db.session, link=link, brand_id=link.brand_id, channel="storefront", target="storefront",
-                          visitor_key=visitor_key, user_id=current_user.id if current_user.is_authenticated else None,
-                          now=now)
+        record_link_visit(session, link=link, brand_id=link.brand_id, channel="storefront", target="storefront",
+                          visitor_key=visitor_key, user_id=user_id, now=now)
 
 
 def _page_number() -> int:

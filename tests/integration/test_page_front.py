@@ -20,8 +20,11 @@ from mall.live.models import LiveViewer
 from mall.live.page import room_policy
 from mall.orders.models import Order
 from mall.page_front import PageFront
+from mall.referral.models import Touch
+from mall.referral.visitor import COOKIE, read_visitor_key
 from tests.conftest import CSRF_RE, IsolatedClient, csrf_from
 from tests.integration.live_support import Room
+from tests.integration.referral_data import partner
 from tests.integration.test_page_cache import buy, idempotency_key
 from tests.redis_support import drop_keys, require_redis
 
@@ -288,3 +291,75 @@ def test_a_room_not_yet_started_is_answered_by_flask(flask_calls, app, make, db)
     path, viewer = f"/l/{room.room.code}", app.test_client()
     get(viewer, path)
     from_flask(flask_calls, viewer, path)
+
+
+def storefront(app, make, db):
+    """A sharer's storefront path (an empty one shows the brand's products) and the sharer's partner id."""
+    brand = make.brand(name="Tea House")
+    make.product(brand, title="Jasmine Tea", skus=(("Default", 9900, 10),))
+    sharer = partner(make, brand)
+    db.session.commit()
+    path = f"/shop/{sharer.code}"
+    # The first visit saves the brand's referral settings (facts read before that are not remembered), the
+    # second renders and stores the page; two touches.
+    get(app.test_client(), path)
+    get(app.test_client(), path)
+    return path, sharer.id
+
+
+def storefront_touches(db) -> list[tuple]:
+    db.session.expire_all()
+    return db.session.execute(select(Touch.partner_id, Touch.channel, Touch.visitor_key)
+                              .where(Touch.channel == "storefront").order_by(Touch.id)).all()
+
+
+def test_a_storefront_from_the_front_is_flasks_answer_and_records_the_same_touch(flask_calls, app, make, db):
+    path, sharer_id = storefront(app, make, db)
+    flask = flask_alone(flask_calls, app, path)  # a new visitor: Flask's touch and cookie
+    front = from_front(flask_calls, app.test_client(), path)  # another new visitor, from the front
+
+    def without_cookie(response):
+        return sorted((name, value) for name, value in response.headers if name not in ("Set-Cookie", "Content-Length"))
+
+    assert without_cookie(front) == without_cookie(flask)
+    assert without_tokens(front.get_data(as_text=True)) == without_tokens(flask.get_data(as_text=True))
+    assert cookie_attributes(front) == cookie_attributes(flask)
+    assert cookie_attributes(front)["name"] == COOKIE and cookie_attributes(front)["httponly"]
+    given = read_visitor_key(front.headers["Set-Cookie"].split(";")[0].split("=", 1)[1])
+    touches = storefront_touches(db)
+    assert len(touches) == 4 and {partner_id for partner_id, _, _ in touches} == {sharer_id}
+    assert touches[-1].visitor_key == given
+
+
+def test_a_returning_visitor_keeps_their_key_and_a_forged_cookie_goes_to_flask(flask_calls, app, make, db):
+    path, _ = storefront(app, make, db)
+    visitor = app.test_client()
+    from_front(flask_calls, visitor, path)
+    again = from_front(flask_calls, visitor, path)
+    assert "Set-Cookie" not in again.headers
+    first, second = storefront_touches(db)[-2:]
+    assert first.visitor_key == second.visitor_key
+    forged = app.test_client()
+    forged.set_cookie(COOKIE, "someone-else")
+    from_flask(flask_calls, forged, path)
+    assert len(storefront_touches(db)) == 5
+
+
+def test_a_storefront_visit_the_front_cannot_write_is_answered_and_recorded_by_flask(flask_calls, app, make, db,
+                                                                                   monkeypatch):
+    path, _ = storefront(app, make, db)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("mall.page_front.record_storefront_visit", broken)
+    from_flask(flask_calls, app.test_client(), path)
+    assert len(storefront_touches(db)) == 3  # Flask's, once: nothing of the front's attempt was kept
+
+
+def test_over_the_touch_limit_the_storefront_is_shown_and_nothing_recorded(flask_calls, app, make, db, monkeypatch):
+    path, _ = storefront(app, make, db)
+    monkeypatch.setattr("mall.page_front.touch_allowed_for", lambda app, address: False)
+    page = from_front(flask_calls, app.test_client(), path)
+    assert "Set-Cookie" not in page.headers  # as the view: no visit, no visitor cookie
+    assert len(storefront_touches(db)) == 2
