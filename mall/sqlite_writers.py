@@ -11,8 +11,10 @@ The flock only orders the mall's own writers; SQLite's lock still decides, and t
 anything else (a DEFERRED transaction that starts writing, the sqlite3 shell, another program). Where a writer
 would wait for itself (a second connection of the same thread writing while the first holds the flock), it does
 not take the flock and SQLite's busy timeout answers as it always did. A process that dies holding the flock
-releases it (the kernel closes its files). The filelock package was not used: it polls (every 50 ms by
-default), which is the sleeping this replaces.
+releases it (the kernel closes its files). A writer waits as long as the writes ahead of it take, with no busy
+timeout of its own: the mall's write transactions are short (a settlement batch on SQLite, the longest, takes a
+few seconds), and a request that waited past gunicorn's timeout is ended by gunicorn. The filelock package was
+not used: it polls (every 50 ms by default), which is the sleeping this replaces.
 """
 import fcntl
 import os
