@@ -41,6 +41,7 @@ from werkzeug.routing import RoutingException
 from mall import metrics, page_cache, unit_of_work
 from mall.catalog.pages import normalise_code
 from mall.clock import utcnow
+from mall.database import visits_only
 from mall.extensions import cache, db
 from mall.i18n import COOKIE as LANGUAGE_COOKIE
 from mall.i18n import locale_for
@@ -49,11 +50,11 @@ from mall.live.models import RoomState
 from mall.live.routes import room_memo, room_variant
 from mall.ratelimits import touch_allowed_for
 from mall.referral.visitor import COOKIE as VISITOR_COOKIE
-from mall.referral.visitor import MAX_AGE as VISITOR_MAX_AGE
-from mall.referral.visitor import read_visitor_key, sign_visitor_key
+from mall.referral.visitor import read_visitor_key, visitor_cookie
 from mall.shop.guide_store import UNKNOWN, remembered_guide_store
 from mall.shop.routes import HOME_MEMO, brand_memo, product_memo, product_variant
-from mall.storefront.routes import record_storefront_visit, storefront_memo
+from mall.storefront.routes import storefront_memo
+from mall.storefront.visits import record_storefront_visit
 from mall.wsgi_front import flask_would_reach_the_view, is_https
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ class PageFront:
             return []  # the view records nothing then either, and gives no cookie
         key = visitor or secrets.token_urlsafe(16)
         try:
+            visits_only(db.session)  # as the view: nothing but the visit is written
             record_storefront_visit(db.session, links, key, None, utcnow())
             unit_of_work.commit(db.session)
         except Exception:  # noqa: BLE001  Flask answers instead, from a clean transaction
@@ -193,9 +195,7 @@ class PageFront:
             db.session.remove()
         if visitor:
             return []
-        return [("Set-Cookie", dump_cookie(VISITOR_COOKIE, sign_visitor_key(key), max_age=VISITOR_MAX_AGE,
-                                           httponly=True, samesite="Lax",
-                                           secure=self.app.config.get("SESSION_COOKIE_SECURE", False)))]
+        return [("Set-Cookie", dump_cookie(**visitor_cookie(key)))]
 
     def _key(self, page: tuple, environ, cookies) -> tuple[str | None, str | None, tuple | None]:
         """The page-cache key the view would serve this visitor from, if it can be known without the database;

@@ -31,7 +31,7 @@ from mall.extensions import db, talisman
 from mall.metrics import REQUEST_SECONDS, REQUESTS
 from mall.ratelimits import touch_allowed_for
 from mall.referral.routes import share_link_facts
-from mall.referral.visitor import COOKIE, MAX_AGE, read_visitor_key, sign_visitor_key
+from mall.referral.visitor import COOKIE, read_visitor_key, visitor_cookie
 from mall.referral.visits import record_link_visit
 from mall.wsgi_front import flask_would_reach_the_view, is_https
 
@@ -91,8 +91,7 @@ class ShareLinkFastPath:
                 environ, server_name=self.flask_app.config["SERVER_NAME"]).build("catalog.product", {"code": code})
             response = self.flask_app.redirect(location)
             if new_key:
-                response.set_cookie(COOKIE, sign_visitor_key(new_key), max_age=MAX_AGE, httponly=True,
-                                    samesite="Lax", secure=self.flask_app.config.get("SESSION_COOKIE_SECURE", False))
+                response.set_cookie(**visitor_cookie(new_key))
         response.headers.extend(self._headers(environ))
         return response
 

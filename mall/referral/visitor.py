@@ -37,6 +37,13 @@ def _verified(secret: str, cookie: str) -> str | None:
     return key if isinstance(key, str) and 0 < len(key) <= 40 else None
 
 
+def visitor_cookie(key: str) -> dict:
+    """The visitor cookie for `key`: keyword arguments of Response.set_cookie and werkzeug's dump_cookie (the
+    answers given in front of Flask set the same cookie as the view)."""
+    return dict(key=COOKIE, value=sign_visitor_key(key), max_age=MAX_AGE, httponly=True, samesite="Lax",
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+
+
 def get_visitor_key() -> str | None:
     """This browser's visitor key, if it has one (or was given one earlier in this request)."""
     return g.get("visitor_key") or read_visitor_key(request.cookies.get(COOKIE))
@@ -52,8 +59,7 @@ def get_or_set_visitor_key() -> str:
 
     @after_this_request
     def _set_cookie(response):
-        response.set_cookie(COOKIE, sign_visitor_key(key), max_age=MAX_AGE, httponly=True, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        response.set_cookie(**visitor_cookie(key))
         return response
 
     return key

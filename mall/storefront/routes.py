@@ -20,10 +20,11 @@ from mall.extensions import db
 from mall.ids import parse_id
 from mall.privacy import mask_name
 from mall.ratelimits import touch_allowed
-from mall.referral.service import Link, links_of_user, partner_by_code, record_link_visit
+from mall.referral.service import Link, links_of_user, partner_by_code
 from mall.referral.visitor import get_or_set_visitor_key
 from mall.storefront.forms import DetailsForm, PickForm
 from mall.storefront.picks import StorefrontError, move, pick, save_details, shown_products, storefront_of, unpick
+from mall.storefront.visits import record_storefront_visit
 
 bp = Blueprint("storefront", __name__)
 PER_PAGE = 20
@@ -109,16 +110,9 @@ def _links(user_id: int, brand_ids: set[int]) -> tuple[Link, ...]:
 def _visit(links: tuple[Link, ...], now) -> None:
     if not links or not touch_allowed():
         return
+    visits_only(db.session)  # the storefront's GET writes nothing but its visits
     record_storefront_visit(db.session, links, get_or_set_visitor_key(),
                             current_user.id if current_user.is_authenticated else None, now)
-
-
-def record_storefront_visit(session, links: tuple[Link, ...], visitor_key: str, user_id: int | None, now) -> None:
-    """A touch for each brand on show (mall.page_front records the same for an anonymous visitor)."""
-    visits_only(session)  # the storefront's GET writes nothing but its visits
-    for link in links:
-        record_link_visit(session, link=link, brand_id=link.brand_id, channel="storefront", target="storefront",
-                          visitor_key=visitor_key, user_id=user_id, now=now)
 
 
 def _page_number() -> int:
