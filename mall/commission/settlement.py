@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
     case,
     cast,
     delete,
@@ -157,14 +158,17 @@ def _find_accounts(session, brand_id: int) -> None:
     # Another host may create the same account meanwhile: the unique (brand, owner, kind) keeps one.
     session.execute(dialect.insert(Account).from_select(
         ["brand_id", "owner_kind", "owner_id", "kind", "balance_fen"], owners.distinct()).on_conflict_do_nothing())
-    # One pass over the batch for all three (each pass rewrites every row of the work table: a third of the time).
-    session.execute(update(SETTLING).values({column: _account_of(brand_id, kind) for column, kind in (
-        ("pending_id", PENDING), ("available_id", AVAILABLE), ("debt_id", DEBT))}))
-
-
-def _account_of(brand_id: int, kind: str):
-    return select(Account.id).where(Account.brand_id == brand_id, Account.owner_kind == S.owner_kind,
-                                    Account.owner_id == S.owner_id, Account.kind == kind).scalar_subquery()
+    # One pass over the batch for all three, joined rather than looked up share by share: each owner's accounts
+    # are one range of the (brand, owner, kind) key, read once however many of their shares the batch holds.
+    beneficiaries = select(S.owner_kind, S.owner_id).distinct().subquery()
+    kinds = (PENDING, AVAILABLE, DEBT)
+    ids = (select(beneficiaries.c.owner_kind, beneficiaries.c.owner_id,
+                  *[func.max(case((Account.kind == kind, Account.id))).label(kind) for kind in kinds])
+           .join(Account, and_(Account.brand_id == brand_id, Account.owner_kind == beneficiaries.c.owner_kind,
+                               Account.owner_id == beneficiaries.c.owner_id, Account.kind.in_(kinds)))
+           .group_by(beneficiaries.c.owner_kind, beneficiaries.c.owner_id).subquery())
+    session.execute(update(SETTLING).where(S.owner_kind == ids.c.owner_kind, S.owner_id == ids.c.owner_id)
+                    .values(pending_id=ids.c[PENDING], available_id=ids.c[AVAILABLE], debt_id=ids.c[DEBT]))
 
 
 def _split_debt(session) -> None:
