@@ -154,10 +154,13 @@ def _claim(session, brand_id: int, cutoff: datetime, after: int, upto: int) -> i
 def _find_accounts(session, brand_id: int) -> None:
     """Each beneficiary's pending, available and debt account; available is created on first settlement."""
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
-    owners = select(literal(brand_id), S.owner_kind, S.owner_id, literal(AVAILABLE), literal(0)).where(S.amount > 0)
-    # Another host may create the same account meanwhile: the unique (brand, owner, kind) keeps one.
+    owners = (select(literal(brand_id), S.owner_kind, S.owner_id, literal(AVAILABLE), literal(0)).where(S.amount > 0)
+              .distinct().order_by(S.owner_kind, S.owner_id))
+    # Another host may create the same account meanwhile: the unique (brand, owner, kind) keeps one, and the
+    # second waits for the first's commit. Created in key order, so two hosts never wait for each other: in the
+    # order DISTINCT happened to give, two batches with new owners in common deadlocked (bench/RESULTS.md).
     session.execute(dialect.insert(Account).from_select(
-        ["brand_id", "owner_kind", "owner_id", "kind", "balance_fen"], owners.distinct()).on_conflict_do_nothing())
+        ["brand_id", "owner_kind", "owner_id", "kind", "balance_fen"], owners).on_conflict_do_nothing())
     # One pass over the batch for all three, joined rather than looked up share by share: each owner's accounts
     # are one range of the (brand, owner, kind) key, read once however many of their shares the batch holds.
     beneficiaries = select(S.owner_kind, S.owner_id).distinct().subquery()

@@ -11,6 +11,7 @@ from mall.commission.models import Account, CommissionShare, LedgerEntry, Ledger
 from mall.commission.withdrawals import approve_withdrawal, pay_withdrawal, request_withdrawal
 from mall.jobs.settle import settle_due
 from mall.outbox.models import OutboxEvent
+from mall.referral.attribution import Credit
 from mall.webhooks.endpoints import register_endpoint
 from mall.webhooks.models import WebhookDelivery
 from tests.integration.commission_support import T0, Books, days
@@ -165,3 +166,21 @@ def test_batches_equal_one_by_one_over_random_books(make, db, orders, debt):
     # Equal to the reference leg by leg; the audit (slow on PostgreSQL over one growing uncommitted
     # transaction) runs in the tests above.
     assert_same(*both(make, db, build))
+
+
+def test_new_available_accounts_are_created_in_key_order(make, db, monkeypatch):
+    """Two hosts settling batches with new beneficiaries in common wait for each other's new accounts (the unique
+    key); created in any other order than the key's, each could hold one the other waits for: a deadlock,
+    seen with two `mall settle` at once on PostgreSQL. Shares are written here in descending partner order."""
+    monkeypatch.setattr(settlement, "BATCH_ORDERS", 1000)  # one batch: one statement creates all the accounts
+    books = Books(make, db.session, freeze_days=7)
+    partners = sorted((books.partner() for _ in range(40)), key=lambda partner: -partner.id)
+    for partner in partners:
+        credit = Credit(sharer_id=partner.id, channel="link", levels={1: partner.id}, guide_id=None, store_id=None,
+                        reason="last_touch")
+        books.complete(books.paid_order(credit=credit, at=T0 + days(1)), at=T0 + days(2))
+    assert settle_due(db.session, now=NOW) == len(partners)
+    created = db.session.execute(select(Account.owner_id).where(Account.brand_id == books.brand.id,
+                                                                Account.kind == "available")
+                                 .order_by(Account.id)).scalars().all()
+    assert created == sorted(partner.id for partner in partners)
