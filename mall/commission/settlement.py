@@ -124,10 +124,6 @@ def _settle(session, brand_id: int, cutoff: datetime, after: int, upto: int, *, 
     claimed = _claim(session, brand_id, cutoff, after, upto)
     if not claimed:
         return Settled(0, 0)
-    if session.get_bind().dialect.name == "postgresql":
-        # Autovacuum never analyzes a temporary table: without this the planner guesses its size, and one guess
-        # (a nested loop over the batch for every account) held a batch's account locks for 80 s.
-        session.execute(text(f"ANALYZE {SETTLING.name}"))
     _find_accounts(session, brand_id)
     lock_ids(session, union_all(select(S.pending_id), select(S.available_id), select(S.debt_id.label("pending_id"))
                                 .where(S.debt_id.is_not(None))))
@@ -163,6 +159,10 @@ def _claim(session, brand_id: int, cutoff: datetime, after: int, upto: int) -> i
                .with_for_update(of=share, skip_locked=True))
     session.execute(SETTLING.insert().from_select(["share_id", "order_id", "owner_kind", "owner_id", "amount"],
                                                   pending))
+    if session.get_bind().dialect.name == "postgresql":
+        # Autovacuum never analyzes a temporary table: the statements that follow are planned for the batch's
+        # real size instead of a guess from the table's pages.
+        session.execute(text(f"ANALYZE {SETTLING.name}"))
     return session.scalar(select(func.count()).select_from(SETTLING))
 
 
